@@ -1,0 +1,16 @@
+"""Dispatch `python -m gan_lessons.bench NAME [options]` to gan_lessons/bench/NAME.py's main(argv)."""
+import importlib
+import sys
+
+BENCHES = ("toy2d", "dcgan")
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or argv[0] not in BENCHES:
+        sys.exit(f"usage: python -m gan_lessons.bench {{{','.join(BENCHES)}}} [options]  (--help after the name for options)")
+    importlib.import_module(f"gan_lessons.bench.{argv[0]}").main(argv[1:])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,46 @@
+"""Which device to train on, and one seed for torch, numpy and random."""
+import os
+import random
+
+import numpy as np
+import torch
+
+from gan_lessons.quick import is_quick
+
+_CHOICES = ("cuda", "mps", "cpu")
+
+
+def get_device() -> torch.device:
+    """cuda, then mps, then cpu; GAN_LESSONS_DEVICE=cpu (or cuda, mps) overrides the choice."""
+    wanted = os.environ.get("GAN_LESSONS_DEVICE", "").strip().lower()
+    if wanted:
+        if wanted not in _CHOICES:
+            raise ValueError(f"GAN_LESSONS_DEVICE={wanted!r} is not a device I know: set it to one of "
+                             f"{', '.join(_CHOICES)}, or unset it to pick automatically.")
+        if wanted == "cuda" and not torch.cuda.is_available():
+            raise RuntimeError("GAN_LESSONS_DEVICE=cuda but torch sees no CUDA GPU: unset it to run on the CPU.")
+        if wanted == "mps" and not torch.backends.mps.is_available():
+            raise RuntimeError("GAN_LESSONS_DEVICE=mps but this machine has no Apple GPU: unset it to run on the CPU.")
+        return torch.device(wanted)
+    if torch.cuda.is_available():
+        return torch.device("cuda")
+    if torch.backends.mps.is_available():
+        return torch.device("mps")
+    return torch.device("cpu")
+
+
+def seed_everything(seed: int) -> None:
+    """Same seed, same numbers: seeds Python's random, numpy and torch (all devices)."""
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)  # also seeds every CUDA device
+
+
+def setup(seed: int = 0) -> torch.device:
+    """What every notebook's setup cell calls: seed, pick the device, and say both plus quick mode."""
+    seed_everything(seed)
+    device = get_device()
+    name = torch.cuda.get_device_name(device) if device.type == "cuda" else f"{torch.get_num_threads()} CPU threads"
+    print(f"device: {device} ({name}) | seed: {seed} | quick mode: {'ON' if is_quick() else 'off'} "
+          f"| torch {torch.__version__}")
+    return device

@@ -1,0 +1,44 @@
+"""Plot plumbing shared by the lessons: a projector-friendly style, image grids, 1D densities."""
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+from torchvision.utils import make_grid
+
+
+def set_style(large: bool = False) -> None:
+    """large=True for projecting in a lecture hall: bigger fonts and thicker lines."""
+    plt.rcParams.update({
+        "figure.dpi": 80,
+        "font.size": 15 if large else 10,
+        "axes.titlesize": 16 if large else 11,
+        "lines.linewidth": 2.5 if large else 1.5,
+        "axes.grid": True,
+        "grid.alpha": 0.3,
+    })
+
+
+def image_grid(images: torch.Tensor, nrow: int = 10, ax=None, title: str | None = None):
+    """Show a batch [N, 1, H, W] with values in [-1, 1] as one grid (torchvision's make_grid)."""
+    grid = make_grid(images.detach().cpu().clamp(-1, 1), nrow=nrow, normalize=True, value_range=(-1, 1),
+                     pad_value=1.0)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(nrow * 0.6, max(1, int(np.ceil(len(images) / nrow))) * 0.6))
+    ax.imshow(grid.permute(1, 2, 0).numpy(), interpolation="nearest")
+    ax.set_axis_off()
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def density(ax, grid, curves: dict, data=None, bins: int = 60, title: str | None = None):
+    """1D densities on `grid` ({label: values}), over a normalised histogram of `data` if given."""
+    if data is not None:
+        ax.hist(np.asarray(data), bins=bins, density=True, alpha=0.35, color="gray", label="data")
+    for label, values in curves.items():
+        ax.plot(grid, values, label=label)
+    ax.set_xlabel("x")
+    ax.set_ylabel("density")
+    ax.legend(loc="upper right")
+    if title:
+        ax.set_title(title)
+    return ax
