@@ -42,3 +42,18 @@ def density(ax, grid, curves: dict, data=None, bins: int = 60, title: str | None
     if title:
         ax.set_title(title)
     return ax
+
+
+def show_in(output, fig) -> None:
+    """Replace what an ipywidgets Output shows with `fig` (as PNG), then close the figure.
+
+    Setting `output.outputs` syncs the widget's state instead of capturing printed output (`with output:`),
+    so the swap is atomic (no flicker) and nbconvert can execute the notebook with
+    --ExecutePreprocessor.store_widget_state=False, where capturing crashes nbclient 0.10 (KeyError on the
+    widget's comm id).
+    """
+    from IPython.core.formatters import format_display_data
+
+    data, metadata = format_display_data(fig)
+    output.outputs = ({"output_type": "display_data", "data": data, "metadata": metadata},)
+    plt.close(fig)

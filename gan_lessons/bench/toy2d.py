@@ -1,0 +1,55 @@
+"""`python -m gan_lessons.bench toy2d`: train the ring with the dashboard drawing off-screen, print the rates.
+
+Steps/s counts every step over the whole wall time, drawing included (what a projected session feels).
+"""
+import argparse
+import time
+
+import matplotlib
+
+matplotlib.use("Agg")  # off-screen: no display needed
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m gan_lessons.bench toy2d", description=__doc__)
+    parser.add_argument("--steps", type=int, default=6000, help="training steps (default 6000)")
+    parser.add_argument("--preset", default="healthy", help="collapsed or healthy (default healthy)")
+    parser.add_argument("--data", default="ring", help="ring or grid (default ring)")
+    parser.add_argument("--fps", type=float, default=None, help="redraws per second to aim for (default: the dashboard's)")
+    parser.add_argument("--threads", type=int, default=1, help="torch threads (default 1: faster for nets this small)")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+
+    import dataclasses
+
+    import torch
+
+    from gan_lessons import dashboard
+    from gan_lessons.toygan import PRESETS, ToyGAN
+
+    if args.preset not in PRESETS:
+        raise SystemExit(f"--preset {args.preset!r} is unknown: use one of {', '.join(PRESETS)}.")
+    torch.set_num_threads(args.threads)
+    settings = dataclasses.replace(PRESETS[args.preset], data=args.data, seed=args.seed)
+    dash = dashboard.Dashboard(ToyGAN(settings))
+    fps = args.fps or dashboard.FPS
+
+    # one redraw alone, for the record
+    t = time.perf_counter()
+    for _ in range(5):
+        dash.redraw()
+    draw_ms = (time.perf_counter() - t) / 5 * 1000
+
+    frames0, steps0 = dash.frames, len(dash.gan.history)
+    start = time.perf_counter()
+    history = dash.train(args.steps, fps=fps, progress=False)   # the notebook's own live-training path
+    steps = len(history) - steps0
+    wall = time.perf_counter() - start
+    q = dash.gan.quality()
+    print(f"toy2d bench: {args.data}, preset {args.preset}, {settings.k=}, {torch.get_num_threads()} thread(s), "
+          f"{wall:.1f} s")
+    print(f"one redraw: {draw_ms:.0f} ms")
+    print(f"training steps/s (drawing included): {steps / wall:.0f}")
+    print(f"redraws/s: {(dash.frames - frames0) / wall:.1f}")
+    print(f"after {steps} steps: modes covered {q.modes_covered}/{q.n_modes}, high quality {100 * q.high_quality:.1f}%")
+    return {"steps_per_s": steps / wall, "redraws_per_s": (dash.frames - frames0) / wall, "quality": q}

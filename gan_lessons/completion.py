@@ -1,0 +1,68 @@
+"""Image completion for lesson 05: see the top half of a digit, draw the bottom half.
+
+A task with many right answers (a top half with a loop may close into a 9, an 8 or a 0...), which is
+what separates a regression loss (MSE: the mean of the answers, a blur) from an adversarial one (one
+answer that looks real). The same CompletionNet is trained both ways; PatchDiscriminator is the
+pix2pix-style conditional D that sees the condition (the top half) next to the candidate.
+"""
+import torch
+from torch import nn
+
+TOP = 14  # rows 0..13 are given, rows 14..27 are to be drawn
+
+
+def hide_bottom(images: torch.Tensor) -> torch.Tensor:
+    """The condition: the image with its bottom half set to background (-1)."""
+    if images.dim() != 4 or tuple(images.shape[1:]) != (1, 28, 28):
+        raise ValueError(f"expected digits of shape [N, 1, 28, 28], got {tuple(images.shape)}.")
+    canvas = images.clone()
+    canvas[:, :, TOP:, :] = -1.0
+    return canvas
+
+
+class CompletionNet(nn.Module):
+    """Top-half canvas [N, 1, 28, 28] -> full image: the given top half, then the drawn bottom half.
+
+    A fully connected bottleneck between the conv layers, because every bottom pixel may depend on the
+    whole top half (a 7 and a 9 differ at the far side of the image), more than a conv's reach.
+    """
+
+    def __init__(self, nf: int = 32, hidden: int = 128):
+        super().__init__()
+        self.encode = nn.Sequential(
+            nn.Conv2d(1, nf, kernel_size=4, stride=2, padding=1), nn.LeakyReLU(0.2),       # 1x28x28 -> nf x14x14
+            nn.Conv2d(nf, 2 * nf, kernel_size=4, stride=2, padding=1), nn.LeakyReLU(0.2),  # -> 2nf x7x7
+            nn.Flatten(),                                                                  # -> 2nf*49
+            nn.Linear(2 * nf * 49, hidden), nn.ReLU(),                                     # -> hidden
+        )
+        self.decode = nn.Sequential(
+            nn.Linear(hidden, 2 * nf * 49), nn.ReLU(),
+            nn.Unflatten(1, (2 * nf, 7, 7)),                                               # -> 2nf x7x7
+            nn.ConvTranspose2d(2 * nf, nf, kernel_size=4, stride=2, padding=1), nn.ReLU(), # -> nf x14x14
+            nn.ConvTranspose2d(nf, 1, kernel_size=4, stride=2, padding=1), nn.Tanh(),      # -> 1x28x28
+        )
+
+    def forward(self, canvas):
+        drawn = self.decode(self.encode(canvas))
+        # the top half is given, so copy it: the network is judged (and trained) only on what it draws
+        return torch.cat([canvas[:, :, :TOP], drawn[:, :, TOP:]], dim=2)
+
+
+class PatchDiscriminator(nn.Module):
+    """pix2pix-style conditional D: (condition, candidate) -> a 7x7 map of logits, one per image patch.
+
+    Each logit sees an 18x18-pixel patch, so D judges local realism everywhere (strokes, their ends and
+    joins) and, with the condition beside the candidate, whether the bottom continues the given top.
+    """
+
+    def __init__(self, ndf: int = 32):
+        super().__init__()
+        self.net = nn.Sequential(
+            nn.Conv2d(2, ndf, kernel_size=4, stride=2, padding=1), nn.LeakyReLU(0.2),                  # 2x28x28 -> ndf x14x14
+            nn.Conv2d(ndf, 2 * ndf, kernel_size=4, stride=2, padding=1, bias=False),                   # -> 2ndf x7x7
+            nn.BatchNorm2d(2 * ndf), nn.LeakyReLU(0.2),
+            nn.Conv2d(2 * ndf, 1, kernel_size=3, stride=1, padding=1),                                 # -> 1x7x7 logits
+        )
+
+    def forward(self, condition, candidate):
+        return self.net(torch.cat([condition, candidate], dim=1))

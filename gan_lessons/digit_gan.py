@@ -1,0 +1,85 @@
+"""A GAN on digits, wired once: the lesson-04 defaults, models, optimisers, EMA and seeded noise.
+
+The notebook and `python -m gan_lessons.bench dcgan` both build a DigitGAN, so the benchmark measures
+exactly what the lesson trains. Each call of `step()` is one `gan_lessons.train.gan_step` (k=1,
+non-saturating loss) followed by an EMA update of G's weights.
+
+Why these defaults (quality per CPU second, measured in lesson 04 and FACTS.md): a narrow DCGAN
+(ngf = ndf = 16) costs ~19 MFLOP per image against ~73 M at width 32, so in a fixed budget it takes ~4x
+more steps, and steps matter more than width early on; Adam lr 1e-3 with beta1 = 0.5 learns digits far
+sooner than the paper's 2e-4; the EMA copy of G gives clean samples long before G's own weights do.
+"""
+import time
+
+import torch
+
+from gan_lessons.data import batches
+from gan_lessons.ema import EMA
+from gan_lessons.models import DCGANDiscriminator, DCGANGenerator, MLPDiscriminator, MLPGenerator
+from gan_lessons.train import gan_step
+
+DEFAULTS = {"z_dim": 64, "width": 16, "batch_size": 64, "lr_G": 1e-3, "lr_D": 1e-3, "beta1": 0.5,
+            "ema_decay": 0.999}
+MLP_DEFAULTS = {**DEFAULTS, "width": 256, "lr_G": 2e-4, "lr_D": 2e-4}
+
+
+def build_models(kind: str = "dcgan", z_dim: int = 64, width: int = 16):
+    """(G, D) for kind 'dcgan' (width = ngf = ndf) or 'mlp' (width = hidden units)."""
+    if kind == "dcgan":
+        return DCGANGenerator(z_dim, ngf=width), DCGANDiscriminator(ndf=width)
+    if kind == "mlp":
+        return MLPGenerator(z_dim, hidden=width), MLPDiscriminator(hidden=width)
+    raise ValueError(f"kind={kind!r} is unknown: use 'dcgan' or 'mlp'.")
+
+
+class DigitGAN:
+    """G, D, their Adam optimisers, an EMA of G and seeded streams of real batches and noise."""
+
+    def __init__(self, images: torch.Tensor, kind: str = "dcgan", device="cpu", seed: int = 0, **options):
+        defaults = DEFAULTS if kind == "dcgan" else MLP_DEFAULTS
+        unknown = set(options) - set(defaults)
+        if unknown:
+            raise ValueError(f"unknown option(s) {sorted(unknown)}: choose from {sorted(defaults)}.")
+        self.config = {"kind": kind, **defaults, **options}
+        c, self.device = self.config, torch.device(device)
+        torch.manual_seed(seed)  # the weights' initialisation
+        G, D = build_models(kind, c["z_dim"], c["width"])
+        self.G, self.D = G.to(self.device), D.to(self.device)
+        betas = (c["beta1"], 0.999)
+        self.opt_G = torch.optim.Adam(self.G.parameters(), lr=c["lr_G"], betas=betas)
+        self.opt_D = torch.optim.Adam(self.D.parameters(), lr=c["lr_D"], betas=betas)
+        self.ema = EMA(self.G, c["ema_decay"]) if c["ema_decay"] else None
+        data_gen = torch.Generator().manual_seed(seed)
+        self._real = batches(images.to(self.device), c["batch_size"], generator=data_gen)
+        self._z_gen = torch.Generator(device=self.device).manual_seed(seed + 1)
+        self.steps, self.train_seconds = 0, 0.0
+
+    def sample_z(self, n: int) -> torch.Tensor:
+        return torch.randn(n, self.config["z_dim"], device=self.device, generator=self._z_gen)
+
+    def step(self) -> dict:
+        """One gan_step (D half, then G half) and an EMA update; returns gan_step's numbers."""
+        start = time.perf_counter()
+        row = gan_step(self.G, self.D, self.opt_G, self.opt_D, lambda: next(self._real), self.sample_z)
+        if self.ema is not None:
+            self.ema.update(self.G)
+        self.steps += 1
+        self.train_seconds += time.perf_counter() - start
+        return row
+
+    @property
+    def sampler(self) -> torch.nn.Module:
+        """The generator used for pictures: the EMA copy when there is one, else G itself."""
+        return self.ema.model if self.ema is not None else self.G
+
+    @torch.no_grad()
+    def sample(self, n: int = 100, seed: int = 0, z: torch.Tensor | None = None, ema: bool = True) -> torch.Tensor:
+        """n digits in [-1, 1] on the CPU from fixed noise (same seed, same z), BatchNorm in eval mode."""
+        G = self.sampler if ema else self.G
+        if z is None:
+            z = torch.randn(n, self.config["z_dim"], generator=torch.Generator().manual_seed(seed))
+        was_training = G.training
+        G.eval()
+        out = torch.cat([G(chunk.to(self.device)).cpu() for chunk in z.split(1000)])
+        G.train(was_training)
+        return out
