@@ -166,25 +166,56 @@ def browser(chromium_path):
             b.close()
 
 
-@pytest.fixture
-def page(browser, lab):
-    """A fresh browser context per notebook; its kernels are shut down afterwards so they do not pile up."""
-    from playwright.sync_api import expect
+class OpenNotebook:
+    """The notebook under test, opened and run once: consecutive rows on the same notebook share one run."""
 
-    base, token = lab
-    expect.set_options(timeout=TIMEOUT_MS)
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    context.set_default_timeout(TIMEOUT_MS)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
+    def __init__(self, browser, base, token):
+        self.browser, self.base, self.token = browser, base, token
+        self.notebook = self.context = self.page = self.error = None
+
+    def open(self, notebook):
+        if notebook == self.notebook:
+            if self.error:
+                pytest.fail(f"{notebook} did not run in the browser, see the first failure: {self.error}")
+            return self.page
+        self.close()
+        self.notebook, self.error = notebook, None
+        self.context = self.browser.new_context(viewport={"width": 1400, "height": 1000})
+        self.context.set_default_timeout(TIMEOUT_MS)
+        self.page = self.context.new_page()
         try:
-            for kernel in _get(f"{base}/api/kernels?token={token}"):
-                req = urllib.request.Request(f"{base}/api/kernels/{kernel['id']}?token={token}", method="DELETE")
+            self.page.goto(f"{self.base}/lab/tree/notebooks/{notebook}?reset&token={self.token}")
+            meta = json.loads((NOTEBOOKS / notebook).read_text(encoding="utf-8"))["metadata"]
+            _run_all_and_wait(self.page, notebook, meta.get("kernelspec", {}).get("display_name", "GAN lessons"))
+        except BaseException as e:
+            self.error = str(e).splitlines()[0] if str(e) else type(e).__name__
+            raise
+        return self.page
+
+    def close(self):
+        """Close the page and shut its kernel down, so kernels do not pile up over many notebooks."""
+        if self.context:
+            self.context.close()
+            self.context = self.page = None
+        try:
+            for kernel in _get(f"{self.base}/api/kernels?token={self.token}"):
+                req = urllib.request.Request(f"{self.base}/api/kernels/{kernel['id']}?token={self.token}",
+                                             method="DELETE")
                 urllib.request.urlopen(req, timeout=10).close()
         except OSError as e:  # the server is stopped at the end of the session anyway, kernels with it
             print(f"could not shut the kernels down: {e}")
+
+
+@pytest.fixture(scope="session")
+def notebooks(browser, lab):
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=TIMEOUT_MS)
+    opened = OpenNotebook(browser, *lab)
+    try:
+        yield opened
+    finally:
+        opened.close()
 
 
 def _run_all_and_wait(page, notebook, kernel_name):
@@ -193,7 +224,9 @@ def _run_all_and_wait(page, notebook, kernel_name):
 
     # The toolbar says "Idle" before a kernel exists; the status bar names the kernel once it is really up.
     status = page.locator("#jp-main-statusbar").get_by_text(re.compile(rf"^{re.escape(kernel_name)} \| Idle$"))
+    t0 = time.monotonic()
     expect(status, f"kernel {kernel_name!r} started for {notebook}").to_be_visible()
+    t1 = time.monotonic()
     page.locator(".jp-NotebookPanel .jp-Notebook").first.click()  # make the notebook the current widget
     page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
     page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
@@ -203,6 +236,7 @@ def _run_all_and_wait(page, notebook, kernel_name):
     while True:
         texts = [t.strip() for t in prompts.all_inner_texts()]
         if texts and all(re.fullmatch(r"\[\d+\]:", t) for t in texts):
+            print(f"{notebook}: kernel ready in {t1 - t0:.1f} s, Run All took {time.monotonic() - t1:.1f} s")
             return
         busy = any("*" in t for t in texts)
         # No cell queued and some never ran: an error stopped Run All. Wait a moment to be sure, then say which.
@@ -234,10 +268,9 @@ def _stable_screenshots(images, prefix, timeout_s=10):
 
 
 @pytest.mark.parametrize("notebook, description", [_case(*row) for row in SLIDERS])
-def test_slider_redraws_plot(page, lab, notebook, description):
+def test_slider_redraws_plot(notebooks, notebook, description):
     from playwright.sync_api import expect
 
-    base, token = lab
     out = ARTIFACTS / Path(notebook).stem
     out.mkdir(parents=True, exist_ok=True)
     tag = re.sub(r"\W+", "_", description) or "slider"
@@ -245,10 +278,7 @@ def test_slider_redraws_plot(page, lab, notebook, description):
         old.unlink()
     print(f"browser test screenshots: {out}")
     try:
-        page.goto(f"{base}/lab/tree/notebooks/{notebook}?reset&token={token}")
-        meta = json.loads((NOTEBOOKS / notebook).read_text(encoding="utf-8"))["metadata"]
-        _run_all_and_wait(page, notebook, meta.get("kernelspec", {}).get("display_name", "GAN lessons"))
-
+        page = notebooks.open(notebook)  # the first row of each notebook runs it (Run All, quick mode)
         label = page.locator(".widget-label", has_text=re.compile(rf"^\s*{re.escape(description)}\s*$"))
         slider = page.locator(".widget-slider").filter(has=label)
         expect(slider, f"exactly one slider described {description!r} in {notebook}").to_have_count(1)
@@ -290,7 +320,7 @@ def test_slider_redraws_plot(page, lab, notebook, description):
                          f"wired to redraw? Screenshots in {out}")
     except BaseException:
         try:
-            page.screenshot(path=str(out / f"{tag}_failure_page.png"), full_page=True)
+            notebooks.page.screenshot(path=str(out / f"{tag}_failure_page.png"), full_page=True)
             print(f"page at failure: {out / f'{tag}_failure_page.png'}")
         except Exception:  # the page itself may be gone; the original error matters more
             pass

@@ -103,3 +103,16 @@ def test_live_changes_reach_the_optimisers():
     gan.update(lr_D=3e-3, k=4, data="grid")
     assert gan.opt_D.param_groups[0]["lr"] == 3e-3 and gan.settings.k == 4
     assert gan.sample_real().abs().max() > 3            # grid points reach +-4, the ring only 2
+
+
+def test_stacked_runs_start_as_lone_runs_and_stay_independent():
+    stacked = ToyGAN(Settings(runs=2, seed=5))
+    lone = [ToyGAN(Settings(seed=5)), ToyGAN(Settings(seed=6))]
+    z = torch.randn(7, 2)
+    out = stacked.G(torch.cat([z, z])).view(2, 7, 2)
+    for r in range(2):
+        torch.testing.assert_close(out[r], lone[r].G(z))
+    # a loss on run 0's rows leaves run 1's weights without gradient
+    stacked.G(torch.cat([z, z]))[:7].sum().backward()
+    for w in stacked.G.weights:
+        assert w.grad[0].abs().sum() > 0 and w.grad[1].abs().sum() == 0
