@@ -52,9 +52,9 @@ class Dashboard:
         # D's decision heatmap: D(x) = P(real), blue = "real", red = "fake"
         self.heat = ax_data.imshow(np.zeros((RES, RES)), extent=(-lim, lim, -lim, lim), origin="lower",
                                    cmap="RdBu", vmin=0, vmax=1, alpha=0.55, interpolation="bilinear")
-        self.real = ax_data.scatter([], [], s=4, c="#1b9e77", label="real")
-        self.fake = ax_data.scatter([], [], s=4, c="#7b3294", label="G(z)")
-        self.arrows = ax_data.quiver(np.zeros(40), np.zeros(40), np.zeros(40), np.zeros(40), color="k",
+        self.real = ax_data.scatter(np.zeros((0, 2)), np.zeros((0, 2)), s=4, color="#1b9e77", label="real")
+        self.fake = ax_data.scatter(np.zeros((0, 2)), np.zeros((0, 2)), s=4, color="#7b3294", label="G(z)")
+        self.arrows = ax_data.quiver(np.zeros(30), np.zeros(30), np.zeros(30), np.zeros(30), color="k",
                                      angles="xy", scale_units="xy", scale=1, width=0.006)
         ax_data.legend(loc="lower left", fontsize=7, markerscale=2, framealpha=0.7)
         ax_data.set_title("data space: D(x) heatmap", fontsize=9)
@@ -69,8 +69,8 @@ class Dashboard:
         self.l_G, = ax_loss.plot([], [], label="L_G", c="#7570b3")
         ax_loss.set_ylim(0, 4), ax_loss.set_xlabel("step", fontsize=8), ax_loss.legend(fontsize=7)
         ax_loss.set_title("losses (say little about quality)", fontsize=9)
-        self.q_modes, = ax_q.plot([], [], "o-", ms=3, label="modes covered / all")
-        self.q_hq, = ax_q.plot([], [], "s-", ms=3, label="high quality")
+        self.q_modes, = ax_q.plot([], [], label="modes covered / all")
+        self.q_hq, = ax_q.plot([], [], label="high quality")
         ax_q.set_ylim(-0.02, 1.02), ax_q.set_xlabel("step", fontsize=8), ax_q.legend(fontsize=7, loc="lower right")
         self.q_title = ax_q.set_title("", fontsize=9)
         for ax in (ax_loss, ax_q):
@@ -100,7 +100,7 @@ class Dashboard:
         self.real.set_offsets(gan.real_points(N_SHOW).numpy())
         fake = gan.G(gan.eval_z)
         self.fake.set_offsets(fake[:N_SHOW].numpy())
-        x, dx = self._g_arrows(fake[:40])
+        x, dx = self._g_arrows(fake[:30])
         self.arrows.set_offsets(x), self.arrows.set_UVC(dx[:, 0], dx[:, 1])
         self.zlines.set_segments(gan.z_grid_lines())
         h, steps = gan.history, len(gan.history)

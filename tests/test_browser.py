@@ -27,6 +27,9 @@ import pytest
 # (notebook file in notebooks/, slider description): every slider a student should see move a plot.
 SLIDERS = [
     ("01_generative_models_mle.ipynb", "μ"),
+    ("01_generative_models_mle.ipynb", "σ"),
+    ("02_optimal_discriminator_js.ipynb", "p_g mean"),
+    ("02_optimal_discriminator_js.ipynb", "p_g width"),
 ]
 
 REPO = Path(__file__).resolve().parent.parent
