@@ -97,6 +97,7 @@ class ToyGAN:
         self.opt_G = torch.optim.Adam(self.G.parameters(), s.lr_G, betas=(0.5, 0.999), fused=True)
         self.opt_D = torch.optim.Adam(self.D.parameters(), s.lr_D, betas=(0.5, 0.999), fused=True)
         self.history = History()
+        self._show_rng = torch.Generator().manual_seed(4321)
         self.eval_z = torch.randn(toy2d.N_EVAL, s.z_dim, generator=torch.Generator().manual_seed(1234))
         self._real = toy2d.sampler(s.data, s.runs * s.batch * self.pack)
         self._G_step = Packed(self.G, s.z_dim, self.pack) if self.pack > 1 else self.G
@@ -130,7 +131,8 @@ class ToyGAN:
 
     # ---------- what the dashboard draws ----------
     def real_points(self, n):
-        return toy2d.sample(self.settings.data, n)
+        # its own generator: drawing (whose count depends on timing) must not shift the training's random stream
+        return toy2d.sample(self.settings.data, n, generator=self._show_rng)
 
     def D_point(self, xy):
         """D's logit at single points; a packed D sees the point PACK times (its verdict on a clean pack)."""

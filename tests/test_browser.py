@@ -30,6 +30,7 @@ SLIDERS = [
     ("01_generative_models_mle.ipynb", "σ"),
     ("02_optimal_discriminator_js.ipynb", "p_g mean"),
     ("02_optimal_discriminator_js.ipynb", "p_g width"),
+    ("03_vanilla_gan_training.ipynb", "α"),
 ]
 
 REPO = Path(__file__).resolve().parent.parent

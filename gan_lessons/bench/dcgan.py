@@ -39,7 +39,7 @@ def parse(argv):
     p.add_argument("--device", default="cpu", help="cpu (default), cuda or mps")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)")
-    p.add_argument("--save", type=Path, default=None, help="also save the EMA generator's weights here")
+    p.add_argument("--save", type=Path, default=None, help="also save the sampling generator's weights here")
     for key in ("width", "batch_size", "z_dim"):
         p.add_argument(f"--{key.replace('_', '-')}", type=int, default=DEFAULTS[key])
     for key in ("lr_G", "lr_D", "ema_decay"):
@@ -96,7 +96,7 @@ def main(argv=None):
     save_image(images01[:100], args.out / "samples.png", nrow=10, pad_value=1.0)
     if args.save:
         checkpoints.save(gan.sampler, args.save)
-        print(f"saved the EMA generator to {args.save} (+ .sha256)")
+        print(f"saved the sampling generator (EMA copy if --ema-decay > 0, else G) to {args.save} (+ .sha256)")
     print(f"wrote {args.out / 'samples.pt'} {tuple(images01.shape)} and samples.png "
           f"[{time.perf_counter() - wall:.1f} s]; trained {gan.steps} steps in {gan.train_seconds:.1f} s")
     return result
