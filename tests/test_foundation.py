@@ -64,6 +64,7 @@ def test_offline_fallback_is_fast_and_says_so(tmp_path, monkeypatch):
     assert digits.images.shape == (5000, 1, 28, 28)
     assert torch.bincount(digits.labels).tolist() == [500] * 10
     assert "offline fallback" in digits.source
+    assert data.load_digits(root=tmp_path) is digits  # loaded once per process
 
 
 def test_offline_fallback_does_not_hang_on_slow_dns(tmp_path, monkeypatch):
