@@ -31,6 +31,9 @@ SLIDERS = [
     ("02_optimal_discriminator_js.ipynb", "p_g mean"),
     ("02_optimal_discriminator_js.ipynb", "p_g width"),
     ("03_vanilla_gan_training.ipynb", "α"),
+    ("04_dcgan_mnist.ipynb", "α (digits)"),
+    ("05_adversarial_loss_vs_mse.ipynb", "D snapshot"),
+    ("06_vae_vs_gan.ipynb", "α (VAE codes)"),
 ]
 
 REPO = Path(__file__).resolve().parent.parent
