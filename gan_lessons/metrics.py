@@ -36,7 +36,7 @@ def _check_images(images) -> torch.Tensor:
 
 
 def sharpness(images) -> float:
-    """Mean over images of the variance of the Laplacian (pixels in [-1, 1]); real MNIST is about 1.5-2."""
+    """Mean over images of the variance of the Laplacian (pixels in [-1, 1]); the real digits here score about 0.75."""
     images = _check_images(images).cpu()
     lap = F.conv2d(images, _LAPLACIAN)  # [N,1,28,28] -> [N,1,26,26], no padding so borders add no fake edges
     return lap.flatten(1).var(dim=1, correction=0).mean().item()

@@ -10,7 +10,6 @@ though, ends after however many steps this machine manages, so the step count (a
 depends on the machine and on what else runs on it; use --steps to compare runs exactly.
 """
 import argparse
-import functools
 import time
 from pathlib import Path
 
@@ -24,11 +23,6 @@ from gan_lessons.digit_gan import DEFAULTS, DigitGAN
 from gan_lessons.metrics import digit_metric
 
 N_SAMPLES = 2000
-
-
-@functools.lru_cache(maxsize=1)
-def _digits():
-    return load_digits()  # parsed once per process: repeated runs (the tests) skip the offline set's slow parse
 
 
 def parse(argv):
@@ -68,7 +62,7 @@ def main(argv=None):
         torch.set_num_threads(args.threads)
     seed_everything(args.seed)
     device = torch.device(args.device)
-    digits = _digits()
+    digits = load_digits()  # cached per process by gan_lessons.data
     metric = digit_metric(device, digits=digits, verbose=True)
     options = {k: getattr(args, k) for k in ("width", "batch_size", "z_dim", "lr_G", "lr_D", "ema_decay")}
     gan = DigitGAN(digits.images, "dcgan", device=device, seed=args.seed, **options)
