@@ -63,7 +63,7 @@ def _case(notebook, slider):
                         marks=pytest.mark.skipif(missing, reason=f"{NOTEBOOKS / notebook} does not exist yet"))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium_path():
     """The browser binary, or a skip (a fail under CI) that says how to get it."""
     problem = None
@@ -102,7 +102,7 @@ def _strip_outputs(path):
     path.write_text(json.dumps(nb, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def lab(chromium_path, tmp_path_factory):
     """A headless JupyterLab on 127.0.0.1 serving a copy of the notebooks; yields (base_url, token)."""
     root = tmp_path_factory.mktemp("lab")
@@ -161,7 +161,9 @@ def lab(chromium_path, tmp_path_factory):
             (root / "data").unlink()  # so no later clean-up of the temp dir can reach into the repo's data
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API keeps an asyncio loop running until it stops, and tests in
+# later files (the dashboard's asyncio.run) fail while one is running.
+@pytest.fixture(scope="module")
 def browser(chromium_path):
     from playwright.sync_api import sync_playwright
 
@@ -213,7 +215,7 @@ class OpenNotebook:
             print(f"could not shut the kernels down: {e}")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def notebooks(browser, lab):
     from playwright.sync_api import expect
 
