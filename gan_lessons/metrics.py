@@ -119,6 +119,12 @@ def train_classifier(digits, epochs: int = 10, batch_size: int = 128, seed: int 
     return model
 
 
+def _classes(probs: torch.Tensor, min_fraction: float = 0.05) -> int:
+    """Digits that receive at least `min_fraction` of the predictions (see DigitMetric.classes_covered)."""
+    counts = torch.bincount(probs.argmax(1), minlength=10)
+    return int((counts >= min_fraction * len(probs)).sum())
+
+
 class DigitMetric:
     """Frechet distance on classifier features, classes covered, sharpness. Build with digit_metric()."""
 
@@ -157,8 +163,7 @@ class DigitMetric:
     def classes_covered(self, samples, min_fraction: float = 0.05) -> int:
         """How many digits receive at least `min_fraction` of the predictions: 0.05 is half the fair share of 0.1,
         above the classifier's worst confusion rate on real digits (about 3 %), so misreadings do not count."""
-        counts = torch.bincount(self.predict(samples).argmax(1), minlength=10)
-        return int((counts >= min_fraction * counts.sum()).sum())
+        return _classes(self.predict(samples), min_fraction)
 
     def evaluate(self, samples) -> dict:
         """fd, classes, sharpness (and real digits' sharpness), confident = share of samples the classifier
@@ -166,10 +171,9 @@ class DigitMetric:
         feats = self.features(samples)
         with torch.no_grad():
             probs = self.classifier.head(feats.to(self.device)).softmax(1).cpu()
-        counts = torch.bincount(probs.argmax(1), minlength=10)
         return {
             "fd": frechet_from_stats(*_stats(feats), self.real_mu, self.real_cov),
-            "classes": int((counts >= 0.05 * len(probs)).sum()),
+            "classes": _classes(probs),
             "confident": probs.max(1).values.gt(0.9).float().mean().item(),
             "sharpness": sharpness(samples),
             "real_sharpness": self.real_sharpness,
