@@ -17,6 +17,12 @@ def set_style(large: bool = False) -> None:
     })
 
 
+def smooth(values, width: int = 50):
+    """Moving average over `width` steps, for noisy per-step loss curves (the raw values if there are fewer)."""
+    values = np.asarray(values, dtype=float)
+    return np.convolve(values, np.ones(width) / width, mode="valid") if len(values) > width else values
+
+
 def image_grid(images: torch.Tensor, nrow: int = 10, ax=None, title: str | None = None):
     """Show a batch [N, 1, H, W] with values in [-1, 1] as one grid (torchvision's make_grid)."""
     grid = make_grid(images.detach().cpu().clamp(-1, 1), nrow=nrow, normalize=True, value_range=(-1, 1),
