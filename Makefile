@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.gan-lessons-installed
 
-.PHONY: lab test setup clean-venv
+.PHONY: lab test test-quick unit lint sweep setup clean-venv
 
 setup: $(STAMP)
 
@@ -20,8 +20,23 @@ $(STAMP): requirements.txt pyproject.toml
 lab: setup
 	$(VENV)/bin/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root)  # root: containers, CI images
 
+# Everything, with the lessons in default mode (what students run): unit tests, nbval, the browser test.
 test: setup
+	$(PY) -m pytest -v
+
+# The developers' fast loops: lessons in quick mode; or no notebooks and no browser at all.
+test-quick: setup
 	GAN_LESSONS_QUICK=1 $(PY) -m pytest -v
+
+unit: setup
+	$(PY) -m pytest -q tests -m "not browser"
+
+lint: setup
+	$(VENV)/bin/ruff check gan_lessons tests
+
+# Every check of the lessons over seeds 0-4 and 1 and 2 torch threads, in default mode (about 40 min).
+sweep: setup
+	$(PY) -m gan_lessons.bench sweep --seeds 0,1,2,3,4 --threads 1,2
 
 clean-venv:
 	rm -rf $(VENV)

@@ -4,15 +4,16 @@ Shipped weights live in data/weights/NAME.pt with NAME.pt.sha256 next to it; loa
 checksum differs, so a half-downloaded or edited file never silently gives wrong digits.
 """
 import hashlib
+import json
 import os
 import tempfile
 from pathlib import Path
 
 import torch
 
-from gan_lessons.data import DATA_DIR
+from gan_lessons import settings
 
-WEIGHTS_DIR = DATA_DIR / "weights"
+WEIGHTS_DIR = settings.REPO_DATA / "weights"  # shipped, committed, checksummed
 
 
 def sha256(path) -> str:
@@ -63,3 +64,42 @@ def load(model: torch.nn.Module, path, device="cpu") -> torch.nn.Module:
         raise ValueError(f"{path.name} does not fit {type(model).__name__} as built here ({first}): build the "
                          f"model with the sizes the file was saved with, or retrain and save it.") from None
     return model.to(device).eval()
+
+
+def _rounded(history):
+    """A history ({key: [floats]}, possibly nested by model) as JSON-ready lists, 5 significant decimals."""
+    if isinstance(history, dict):
+        return {k: _rounded(v) for k, v in history.items()}
+    return [round(float(v), 5) for v in history]
+
+
+def retrained_dir() -> Path:
+    """Where retraining saves (git-ignored): the shipped files in data/weights/ are never overwritten."""
+    return settings.data_dir() / "retrained"
+
+
+def load_or_train(models: dict, train, name: str, device="cpu", retrain: bool = False, rehearse: bool = False):
+    """Weights for `models` ({file stem: module}) and the history of the run that made them.
+
+    retrain: `history = train()` trains the modules in place, then each is saved to `retrained_dir()`
+    with its history as NAME_history.json. Otherwise each is loaded (sha256-checked) from `retrained_dir()`
+    when an earlier retrain left all of them there, else from the shipped `data/weights/`.
+    rehearse (quick mode): `train()` runs (its step counts shrunk) so the tests exercise it, then the
+    weights are loaded as above and nothing is saved.
+    """
+    history = train() if retrain or rehearse else None
+    if retrain and not rehearse:
+        folder = retrained_dir()
+        for stem, model in models.items():
+            save(model, folder / f"{stem}.pt")
+        (folder / f"{name}_history.json").write_text(json.dumps(_rounded(history)))
+        print(f"retrained: saved {', '.join(models)} to {folder} (the shipped weights are untouched)")
+        return history
+    folder = retrained_dir()
+    if not all((folder / f"{stem}.pt").exists() for stem in models):
+        folder = WEIGHTS_DIR
+    for stem, model in models.items():
+        load(model, folder / f"{stem}.pt", device)
+    print(f"loaded {', '.join(models)} from {folder}"
+          f"{' (an earlier retrain; delete the folder to use the shipped weights)' if folder != WEIGHTS_DIR else ''}")
+    return json.loads((folder / f"{name}_history.json").read_text())

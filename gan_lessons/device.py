@@ -1,18 +1,17 @@
-"""Which device to train on, and one seed for torch, numpy and random."""
-import os
+"""Which device to train on, how many CPU threads, and one seed for torch, numpy and random."""
 import random
 
 import numpy as np
 import torch
 
-from gan_lessons.quick import is_quick
+from gan_lessons import settings
 
 _CHOICES = ("cuda", "mps", "cpu")
 
 
 def get_device() -> torch.device:
     """cuda, then mps, then cpu; GAN_LESSONS_DEVICE=cpu (or cuda, mps) overrides the choice."""
-    wanted = os.environ.get("GAN_LESSONS_DEVICE", "").strip().lower()
+    wanted = settings.device_name()
     if wanted:
         if wanted not in _CHOICES:
             raise ValueError(f"GAN_LESSONS_DEVICE={wanted!r} is not a device I know: set it to one of "
@@ -36,11 +35,20 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)  # also seeds every CUDA device
 
 
-def setup(seed: int = 0) -> torch.device:
-    """What every notebook's setup cell calls: seed, pick the device, and say both plus quick mode."""
+def setup(seed: int = 0, threads: int | None = None) -> torch.device:
+    """What every notebook's setup cell calls: seed, threads, device; prints them and quick mode.
+
+    GAN_LESSONS_SEED and GAN_LESSONS_THREADS override `seed` and `threads` (the seed sweep uses them).
+    threads=None keeps torch's default. Thread count changes the order of float sums, so a GAN's
+    trajectory depends on it (and on the CPU model): the same seed repeats only on the same machine.
+    """
+    seed = settings.seed(seed)
+    threads = settings.threads(threads)
+    if threads:
+        torch.set_num_threads(threads)
     seed_everything(seed)
     device = get_device()
     name = torch.cuda.get_device_name(device) if device.type == "cuda" else f"{torch.get_num_threads()} CPU threads"
-    print(f"device: {device} ({name}) | seed: {seed} | quick mode: {'ON' if is_quick() else 'off'} "
+    print(f"device: {device} ({name}) | seed: {seed} | quick mode: {'ON' if settings.quick() else 'off'} "
           f"| torch {torch.__version__}")
     return device

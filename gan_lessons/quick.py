@@ -1,14 +1,13 @@
-"""Quick mode, read in one place: tests set GAN_LESSONS_QUICK=1 so every notebook runs in seconds.
+"""Quick mode: tests of the developers' fast loop set GAN_LESSONS_QUICK=1 so every notebook runs in seconds.
 
-The default (what a student runs) is the real lesson; quick mode only shrinks step counts and sample sizes.
+The default (what a student runs, and what `make test` runs) is the real lesson; quick mode only shrinks
+step counts and sample sizes.
 """
-import os
-
-_TRUE = {"1", "true", "yes", "on"}
+from gan_lessons import settings
 
 
 def is_quick() -> bool:
-    return os.environ.get("GAN_LESSONS_QUICK", "").strip().lower() in _TRUE
+    return settings.quick()
 
 
 def steps(default: int, quick: int) -> int:

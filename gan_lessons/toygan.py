@@ -11,7 +11,7 @@ from torch import nn
 
 from gan_lessons import toy2d
 from gan_lessons.models import mlp
-from gan_lessons.train import History, fit, gan_step
+from gan_lessons.train import G_LOSSES, History, fit, gan_step, generator_loss
 
 FIXES = ("none", "pack")
 
@@ -81,8 +81,8 @@ class ToyGAN:
     def __init__(self, settings: Settings = Settings()):
         if settings.fix not in FIXES:
             raise ValueError(f"fix={settings.fix!r} is unknown: use one of {', '.join(FIXES)}.")
-        if settings.g_loss not in ("non-saturating", "saturating"):
-            raise ValueError(f"g_loss={settings.g_loss!r} is unknown: use 'non-saturating' or 'saturating'.")
+        if settings.g_loss not in G_LOSSES:
+            raise ValueError(f"g_loss={settings.g_loss!r} is unknown: use one of {', '.join(map(repr, G_LOSSES))}.")
         toy2d.modes(settings.data)                               # validates the data set name
         self.settings = s = settings
         self.pack = PACK if s.fix == "pack" else 1
@@ -141,9 +141,7 @@ class ToyGAN:
     def g_loss_at(self, x):
         """L_G evaluated at generated points x (the dashboard draws -dL_G/dx as arrows)."""
         logit = self.D_point(x)
-        if self.settings.g_loss == "non-saturating":
-            return nn.functional.softplus(-logit).sum()         # -log D(x)
-        return -nn.functional.softplus(logit).sum()             # log(1 - D(x))
+        return generator_loss(logit, self.settings.g_loss, reduction="sum")
 
     def z_grid_lines(self, n_lines=9, n_points=40, extent=2.5):
         """G applied to the lines of a grid in z (first two z coordinates, others 0): [lines, points, 2]."""

@@ -13,27 +13,43 @@ from tqdm.auto import tqdm
 G_LOSSES = ("non-saturating", "saturating")
 
 
+def discriminator_loss(real_logit, fake_logit):
+    """L_D = -E[log D(x)] - E[log(1 - D(G(z)))], from D's logits (BCE with labels 1 for real, 0 for fake)."""
+    return (F.binary_cross_entropy_with_logits(real_logit, torch.ones_like(real_logit))
+            + F.binary_cross_entropy_with_logits(fake_logit, torch.zeros_like(fake_logit)))
+
+
+def generator_loss(fake_logit, kind="non-saturating", reduction="mean"):
+    """L_G from D's logits at G(z). 'non-saturating': -E[log D(G(z))], the lecture's L_G.
+    'saturating': E[log(1 - D(G(z)))], the minimax game as written (G minimises what D maximises).
+    reduction='sum' gives each sample's own gradient (the dashboard's arrows)."""
+    if kind == "non-saturating":
+        return F.binary_cross_entropy_with_logits(fake_logit, torch.ones_like(fake_logit), reduction=reduction)
+    if kind == "saturating":
+        return -F.binary_cross_entropy_with_logits(fake_logit, torch.zeros_like(fake_logit), reduction=reduction)
+    raise ValueError(f"g_loss={kind!r} is unknown: use one of {', '.join(map(repr, G_LOSSES))}.")
+
+
 def gan_step(G, D, opt_G, opt_D, sample_real, sample_z, k=1, g_loss="non-saturating"):
-    """k D-steps on L_D, then one G-step on L_G. D returns logits; D(x) = sigmoid(logit)."""
+    """k D-steps on L_D, then one G-step on L_G. D returns logits; D(x) = sigmoid(logit).
+
+    Shown in lessons 02 and 03 (inspect.getsource); tests/test_shown_source.py keeps the shown copy true.
+    """
     if g_loss not in G_LOSSES:
-        raise ValueError(f"g_loss={g_loss!r} is unknown: use 'non-saturating' or 'saturating'.")
-    # ---- D half: k steps on L_D = -E[log D(x)] - E[log(1 - D(G(z)))] ----
+        raise ValueError(f"g_loss={g_loss!r} is unknown: use one of {', '.join(map(repr, G_LOSSES))}.")
+    # ---- D half: k steps on L_D, G fixed ----
     for _ in range(k):
         x = sample_real()
         with torch.no_grad():
-            fake = G(sample_z(len(x)))  # G is fixed while D learns
+            fake = G(sample_z(len(x)))  # no graph through G: D's step must not touch G
         real_logit, fake_logit = D(x), D(fake)
-        loss_D = (F.binary_cross_entropy_with_logits(real_logit, torch.ones_like(real_logit))
-                  + F.binary_cross_entropy_with_logits(fake_logit, torch.zeros_like(fake_logit)))
+        loss_D = discriminator_loss(real_logit, fake_logit)
         opt_D.zero_grad(set_to_none=True)
         loss_D.backward()
         opt_D.step()
-    # ---- G half: one step, D fixed ----
+    # ---- G half: one step on L_G, D fixed (only opt_G steps; D's stale grads are cleared next D step) ----
     fake_logit = D(G(sample_z(len(x))))
-    if g_loss == "non-saturating":   # L_G = -E[log D(G(z))], the lecture's choice
-        loss_G = F.binary_cross_entropy_with_logits(fake_logit, torch.ones_like(fake_logit))
-    else:                            # minimise E[log(1 - D(G(z)))], the minimax game as written
-        loss_G = -F.binary_cross_entropy_with_logits(fake_logit, torch.zeros_like(fake_logit))
+    loss_G = generator_loss(fake_logit, g_loss)
     opt_G.zero_grad(set_to_none=True)
     loss_G.backward()
     grad_G = torch.sqrt(sum(p.grad.pow(2).sum() for p in G.parameters() if p.grad is not None))

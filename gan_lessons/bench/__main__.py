@@ -2,7 +2,7 @@
 import importlib
 import sys
 
-BENCHES = ("toy2d", "dcgan")
+BENCHES = ("toy2d", "dcgan", "sweep")
 
 
 def main(argv=None):

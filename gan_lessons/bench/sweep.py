@@ -1,0 +1,85 @@
+"""Run lessons in default mode over seeds and torch thread counts; tabulate every CHECK line they print.
+
+    python -m gan_lessons.bench sweep --seeds 0,1,2,3,4 --threads 1,2 [--jobs 2] [notebooks/03*.ipynb ...]
+
+Each run executes a copy of the notebook (the committed file is never touched) with GAN_LESSONS_SEED and
+GAN_LESSONS_THREADS set. The table has one row per check and one column per (seed, threads): the value the
+check printed, `FAIL` where it failed, `-` where the run stopped before it. It tells whether a threshold holds
+beyond the one run that was committed.
+"""
+import argparse
+import os
+import re
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+CHECK = re.compile(r"CHECK (ok|FAILED) \| (.*?): (\S+)")
+
+
+def run_one(path: Path, seed: int, threads: int, timeout: int, extra_env: dict) -> dict:
+    """Execute one notebook in a fresh kernel; return {check: value or 'FAIL'} plus timing and error."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    nb = nbformat.read(path, as_version=4)
+    env = dict(os.environ, GAN_LESSONS_SEED=str(seed), GAN_LESSONS_THREADS=str(threads), **extra_env)
+    if "GAN_LESSONS_QUICK" not in extra_env:
+        env.pop("GAN_LESSONS_QUICK", None)
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}},
+                            store_widget_state=False)
+    start, error = time.perf_counter(), None
+    try:
+        client.execute(env=env)   # passed on to the kernel manager: each run's kernel gets its own switches
+    except CellExecutionError as err:
+        error = str(err).strip().splitlines()[-1][:200]
+    found = {}
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            text = out.get("text", "") if out.get("output_type") == "stream" else "\n".join(out.get("traceback", []))
+            for status, claim, value in CHECK.findall(re.sub(r"\x1b\[[0-9;]*m", "", text)):
+                found[claim] = value.rstrip(",") if status == "ok" else f"FAIL({value.rstrip(',')})"
+    return {"checks": found, "seconds": time.perf_counter() - start, "error": error}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m gan_lessons.bench sweep", description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="*", help="default: every notebooks/NN_*.ipynb")
+    parser.add_argument("--seeds", default="0,1,2,3,4")
+    parser.add_argument("--threads", default="1,2")
+    parser.add_argument("--jobs", type=int, default=1, help="runs at once (only 1-thread runs share the machine)")
+    parser.add_argument("--timeout", type=int, default=900, help="seconds per cell")
+    parser.add_argument("--quick", action="store_true", help="quick mode (a smoke test of the sweep itself)")
+    args = parser.parse_args(argv)
+    paths = [Path(p) for p in args.notebooks] or sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    seeds = [int(s) for s in args.seeds.split(",")]
+    thread_counts = [int(t) for t in args.threads.split(",")]
+    extra = {"GAN_LESSONS_QUICK": "1"} if args.quick else {}
+    for path in paths:
+        configs = [(s, t) for t in thread_counts for s in seeds]
+        print(f"\n## {path.name}: {len(configs)} runs (seed, threads)", flush=True)
+        results = {}
+        singles = [c for c in configs if c[1] == 1]
+        with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:   # 1-thread runs may share the CPU
+            for cfg, res in zip(singles, pool.map(lambda c: run_one(path, c[0], c[1], args.timeout, extra), singles)):
+                results[cfg] = res
+        for cfg in configs:
+            if cfg not in results:
+                results[cfg] = run_one(path, cfg[0], cfg[1], args.timeout, extra)
+        claims = list(dict.fromkeys(c for cfg in configs for c in results[cfg]["checks"]))
+        header = " | ".join(f"s{s}/t{t}" for s, t in configs)
+        print(f"| check | {header} |")
+        print("|---" * (len(configs) + 1) + "|")
+        for claim in claims:
+            print(f"| {claim} | " + " | ".join(results[cfg]["checks"].get(claim, "-") for cfg in configs) + " |")
+        print("| wall s | " + " | ".join(f"{results[cfg]['seconds']:.0f}" for cfg in configs) + " |")
+        for cfg in configs:
+            if results[cfg]["error"]:
+                print(f"  stopped at seed {cfg[0]}, {cfg[1]} threads: {results[cfg]['error']}")
+        print(flush=True)
+
+
+if __name__ == "__main__":
+    main()
