@@ -33,7 +33,7 @@ def generator_loss(fake_logit, kind="non-saturating", reduction="mean"):
 def gan_step(G, D, opt_G, opt_D, sample_real, sample_z, k=1, g_loss="non-saturating"):
     """k D-steps on L_D, then one G-step on L_G. D returns logits; D(x) = sigmoid(logit).
 
-    Shown in lessons 02 and 03 (inspect.getsource); tests/test_shown_source.py keeps the shown copy true.
+    Shown in lessons 02, 03, 04 and 05 (inspect.getsource); tests/test_shown_source.py keeps the shown copies true.
     """
     if g_loss not in G_LOSSES:
         raise ValueError(f"g_loss={g_loss!r} is unknown: use one of {', '.join(map(repr, G_LOSSES))}.")
