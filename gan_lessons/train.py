@@ -91,7 +91,7 @@ def fit(step, steps, history=None, every=0, on_update=None, desc="training", pro
             if bad:
                 history.stop_reason = (
                     f"{bad[0]} became {row[bad[0]]} at step {start + i}: training diverged, most likely a "
-                    f"learning rate too high for this k; lower the learning rates and press Reset.")
+                    f"learning rate too high for this k; lower the learning rates and start again.")
                 print(history.stop_reason)
                 break
             history.append(row)

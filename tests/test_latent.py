@@ -30,3 +30,18 @@ def test_reference_slerp_on_orthonormal_vectors():
 def test_shape_mismatch_is_a_clear_error():
     with pytest.raises(ValueError, match="same latent size"):
         lerp(torch.randn(8), torch.randn(16), 0.5)
+
+
+def test_slerp_edge_cases_parallel_and_opposite():
+    z = torch.tensor([3.0, 4.0])
+    torch.testing.assert_close(slerp(z, 2 * z, 0.25), lerp(z, 2 * z, 0.25))     # parallel: the lerp limit
+    assert torch.isfinite(slerp(z, z, torch.linspace(0, 1, 5))).all()
+    with pytest.raises(ValueError, match="opposite"):
+        slerp(z, -z, 0.5)
+    # lerp through opposite points crosses the origin, where G saw almost no z in training
+    torch.testing.assert_close(lerp(z, -z, 0.5), torch.zeros(2))
+
+
+def test_lerp_is_the_reverse_of_torch_lerp():
+    z1, z2 = torch.randn(4), torch.randn(4)
+    torch.testing.assert_close(lerp(z1, z2, 0.2), torch.lerp(z1, z2, 0.8))
