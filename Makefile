@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.gan-lessons-installed
 
-.PHONY: lab test test-quick unit lint sweep setup clean-venv
+.PHONY: lab editions test test-quick unit lint sweep setup clean-venv
 
 setup: $(STAMP)
 
@@ -15,10 +15,21 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet -r requirements.txt
 	$(PY) -m pip install --quiet --no-deps -e .
 	$(PY) -m ipykernel install --sys-prefix --name gan-lessons --display-name "GAN lessons"
+	@# nbgrader is here only for its ClearSolutions preprocessor: keep its grading menus and server parts out of the lab
+	@for e in formgrader validate_assignment assignment_list course_list; do \
+	    $(VENV)/bin/jupyter server extension disable --sys-prefix nbgrader.server_extensions.$$e >/dev/null 2>&1; done
+	@$(VENV)/bin/jupyter labextension disable --level=sys_prefix @jupyter/nbgrader >/dev/null 2>&1
 	@touch $(STAMP)
 
+# Students get the student edition (exercises to write); `make lab EDITION=instructor` opens the lessons with solutions.
+EDITION ?= student
 lab: setup
-	$(VENV)/bin/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root)  # root: containers, CI images
+	$(VENV)/bin/jupyter lab $(if $(filter instructor,$(EDITION)),notebooks/,editions/student/) \
+	    $(if $(filter 0,$(shell id -u)),--allow-root)  # root: containers, CI images
+
+# Rebuild the student edition after changing a lesson (make test fails while it is stale).
+editions: setup
+	$(PY) -m gan_lessons.editions build
 
 # Everything, with the lessons in default mode (what students run): unit tests, nbval, the browser test.
 test: setup
@@ -29,7 +40,7 @@ test-quick: setup
 	GAN_LESSONS_QUICK=1 $(PY) -m pytest -v
 
 unit: setup
-	$(PY) -m pytest -q tests -m "not browser"
+	$(PY) -m pytest -q tests -m "not browser and not slow"
 
 lint: setup
 	$(VENV)/bin/ruff check gan_lessons tests

@@ -35,13 +35,15 @@ def run_one(path: Path, seed: int, threads: int, timeout: int, extra_env: dict) 
         client.execute(env=env)   # passed on to the kernel manager: each run's kernel gets its own switches
     except CellExecutionError as err:
         error = str(err).strip().splitlines()[-1][:200]
-    found = {}
+    found, texts = {}, []
     for cell in nb.cells:
         for out in cell.get("outputs", []):
             text = out.get("text", "") if out.get("output_type") == "stream" else "\n".join(out.get("traceback", []))
-            for status, claim, value in CHECK.findall(re.sub(r"\x1b\[[0-9;]*m", "", text)):
+            text = re.sub(r"\x1b\[[0-9;]*m", "", text)
+            texts.append(text)
+            for status, claim, value in CHECK.findall(text):
                 found[claim] = value.rstrip(",") if status == "ok" else f"FAIL({value.rstrip(',')})"
-    return {"checks": found, "seconds": time.perf_counter() - start, "error": error}
+    return {"checks": found, "seconds": time.perf_counter() - start, "error": error, "text": "\n".join(texts)}
 
 
 def main(argv=None):
