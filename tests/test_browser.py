@@ -38,6 +38,7 @@ SLIDERS = [
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = Path(os.environ.get("GAN_LESSONS_BROWSER_NOTEBOOKS", REPO / "notebooks")).resolve()
+STUDENT = REPO / "editions" / "student"
 ARTIFACTS = REPO / "artifacts" / "browser"
 CHROMIUM = os.environ.get("GAN_LESSONS_CHROMIUM", "/usr/lib/chromium/chromium")
 # Needed as root on a closed network (see shared FACTS): no sandbox, no GPU, no phoning home.
@@ -107,7 +108,9 @@ def lab(chromium_path, tmp_path_factory):
     """A headless JupyterLab on 127.0.0.1 serving a copy of the notebooks; yields (base_url, token)."""
     root = tmp_path_factory.mktemp("lab")
     shutil.copytree(NOTEBOOKS, root / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    for nb in (root / "notebooks").rglob("*.ipynb"):  # committed outputs would look like a finished run
+    if STUDENT.exists():
+        shutil.copytree(STUDENT, root / "student", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    for nb in list((root / "notebooks").rglob("*.ipynb")) + list((root / "student").rglob("*.ipynb")):  # committed outputs would look like a finished run
         _strip_outputs(nb)
     if (REPO / "data").exists():  # notebooks may read ../data/weights/... relative to themselves
         (root / "data").symlink_to(REPO / "data", target_is_directory=True)
@@ -182,7 +185,7 @@ class OpenNotebook:
         self.browser, self.base, self.token = browser, base, token
         self.notebook = self.context = self.page = self.error = None
 
-    def open(self, notebook):
+    def open(self, notebook, folder="notebooks"):
         if notebook == self.notebook:
             if self.error:
                 pytest.fail(f"{notebook} did not run in the browser, see the first failure: {self.error}")
@@ -193,8 +196,9 @@ class OpenNotebook:
         self.context.set_default_timeout(TIMEOUT_MS)
         self.page = self.context.new_page()
         try:
-            self.page.goto(f"{self.base}/lab/tree/notebooks/{notebook}?reset&token={self.token}")
-            meta = json.loads((NOTEBOOKS / notebook).read_text(encoding="utf-8"))["metadata"]
+            self.page.goto(f"{self.base}/lab/tree/{folder}/{notebook}?reset&token={self.token}")
+            source = (NOTEBOOKS if folder == "notebooks" else STUDENT) / notebook
+            meta = json.loads(source.read_text(encoding="utf-8"))["metadata"]
             _run_all_and_wait(self.page, notebook, meta.get("kernelspec", {}).get("display_name", "GAN lessons"))
         except BaseException as e:
             self.error = str(e).splitlines()[0] if str(e) else type(e).__name__
@@ -334,3 +338,44 @@ def test_slider_redraws_plot(notebooks, notebook, description):
         except Exception:  # the page itself may be gone; the original error matters more
             pass
         raise
+
+
+# A student's exercise, typed where students type it: lesson 03's D half in the student edition.
+EXERCISE_NOTEBOOK, EXERCISE_DEF = "03_vanilla_gan_training.ipynb", "def d_half("
+ATTEMPTS = [
+    ("correct", "    with torch.no_grad():\n        fake = G(z)\n    loss = discriminator_loss(D(x), D(fake))\n"
+                "    opt_D.zero_grad()\n    loss.backward()\n    opt_D.step()\n    return loss.item()",
+     "✓ lesson03.d_half: correct"),
+    ("labels swapped", "    loss = discriminator_loss(D(G(z).detach()), D(x))\n"
+                       "    opt_D.zero_grad()\n    loss.backward()\n    opt_D.step()\n    return loss.item()",
+     "✗ lesson03.d_half: the labels are swapped"),
+]
+
+
+@pytest.mark.skipif(not (STUDENT / EXERCISE_NOTEBOOK).exists(), reason="no student edition of lesson 03 yet")
+def test_typed_exercise_gets_its_verdict(notebooks):
+    """Type a correct D half, run it and its check cell, read the success line; then a typical mistake."""
+    from playwright.sync_api import expect
+
+    out = ARTIFACTS / "exercise"
+    out.mkdir(parents=True, exist_ok=True)
+    page = notebooks.open(EXERCISE_NOTEBOOK, folder="student")
+    cells = page.locator(".jp-Notebook .jp-Cell")
+    exercise = page.locator(".jp-CodeCell").filter(has=page.locator(".cm-content", has_text=EXERCISE_DEF))
+    expect(exercise, "one exercise cell defining d_half").to_have_count(1)
+    index = [i for i in range(cells.count()) if EXERCISE_DEF in cells.nth(i).inner_text()][0]
+    check_cell = cells.nth(index + 1)
+    header = exercise.locator(".cm-line").first.inner_text()   # the def line; the docstring follows
+    doc = [line for line in exercise.locator(".cm-content").inner_text().splitlines()[1:] if '"""' in line][:1]
+    for name, body, expected in ATTEMPTS:
+        editor = exercise.locator(".cm-content")
+        editor.click()
+        page.keyboard.press("Control+a")
+        page.keyboard.press("Delete")
+        page.keyboard.insert_text("\n".join([header, *doc, body]))   # insert_text: no auto-indent
+        page.keyboard.press("Shift+Enter")                           # run the exercise, move to its check
+        page.keyboard.press("Shift+Enter")                           # run the check cell
+        output = check_cell.locator(".jp-OutputArea-output")
+        expect(output.first, f"the check cell answers the {name} attempt").to_contain_text(expected)
+        page.screenshot(path=str(out / f"{name.replace(' ', '_')}.png"))
+        print(f"typed the {name} attempt: {output.first.inner_text().strip()}")
