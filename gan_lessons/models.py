@@ -2,7 +2,6 @@
 
 Discriminators return logits; D(x) = sigmoid(logit) is the probability that x is real.
 """
-import torch
 from torch import nn
 
 

@@ -4,7 +4,7 @@ import torch
 
 from gan_lessons import checkpoints
 from gan_lessons.bench.__main__ import main as dispatch
-from gan_lessons.bench.dcgan import main
+from gan_lessons.bench.dcgan import main, parse
 from gan_lessons.models import DCGANGenerator
 
 
@@ -30,3 +30,31 @@ def test_bad_arguments_are_clear(capsys):
     with pytest.raises(SystemExit):
         main(["--seconds", "0"])
     assert "must be positive" in capsys.readouterr().err
+
+
+def test_d_width_widens_only_the_discriminator():
+    """--d-width reaches D (its first conv's channels) and leaves G, whose shipped weights must keep loading, alone."""
+    from gan_lessons.digit_gan import DEFAULTS, DigitGAN
+    images = torch.rand(128, 1, 28, 28, generator=torch.Generator().manual_seed(0)) * 2 - 1
+    narrow, wide = DigitGAN(images, d_width=16), DigitGAN(images, d_width=32)
+    assert (narrow.D.net[0].out_channels, wide.D.net[0].out_channels) == (16, 32)
+    assert [p.shape for p in narrow.G.parameters()] == [p.shape for p in wide.G.parameters()]
+    assert parse(["--d-width", "24"]).d_width == 24 and parse([]).d_width == DEFAULTS["d_width"]
+    shipped = checkpoints.WEIGHTS_DIR / "dcgan_generator.pt"
+    G = checkpoints.load(DCGANGenerator(DEFAULTS["z_dim"], ngf=DEFAULTS["width"]), shipped)
+    assert G(torch.zeros(2, DEFAULTS["z_dim"])).shape == (2, 1, 28, 28)
+
+
+def test_a_step_moves_both_networks_and_unknown_options_fail():
+    from gan_lessons.digit_gan import DigitGAN
+    images = torch.rand(128, 1, 28, 28, generator=torch.Generator().manual_seed(0)) * 2 - 1
+    gan = DigitGAN(images, batch_size=16)
+    before = [p.detach().clone() for p in (*gan.G.parameters(), *gan.D.parameters())]
+    row = gan.step()
+    after = list(gan.G.parameters()) + list(gan.D.parameters())
+    n_G = len(list(gan.G.parameters()))
+    assert any(not torch.equal(b, a) for b, a in zip(before[:n_G], after[:n_G])), "G did not move"
+    assert any(not torch.equal(b, a) for b, a in zip(before[n_G:], after[n_G:])), "D did not move"
+    assert gan.steps == 1 and {"loss_D", "loss_G"} <= set(row)
+    with pytest.raises(ValueError, match="unknown option"):
+        DigitGAN(images, ndf=32)

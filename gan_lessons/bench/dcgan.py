@@ -2,7 +2,8 @@
 
 Trains a DigitGAN with the lesson's defaults for a wall-clock budget (or a fixed --steps count), prints
 images/s and the digit metric at 1/4, 1/2 and all of the budget (30, 60 and 120 s for --seconds 120), and
-writes DIR/samples.pt (float [2000, 1, 28, 28] in [0, 1], final EMA generator in eval mode, noise seed 0)
+writes DIR/samples.pt (float [2000, 1, 28, 28] in [0, 1], from the sampling generator in eval mode: G, or its
+EMA copy when --ema-decay > 0; noise seed 0)
 and DIR/samples.png. Time spent measuring is not counted as training time.
 
 Determinism: the same seed and the same number of steps give the same numbers. A wall-clock budget,
@@ -34,8 +35,10 @@ def parse(argv):
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)")
     p.add_argument("--save", type=Path, default=None, help="also save the sampling generator's weights here")
-    for key in ("width", "batch_size", "z_dim"):
-        p.add_argument(f"--{key.replace('_', '-')}", type=int, default=DEFAULTS[key])
+    helps = {"width": "G's channels, ngf (the shipped generator has 16)",
+             "d_width": "D's channels, ndf (set on its own: --width does not change it)"}
+    for key in ("width", "d_width", "batch_size", "z_dim"):
+        p.add_argument(f"--{key.replace('_', '-')}", type=int, default=DEFAULTS[key], help=helps.get(key))
     for key in ("lr_G", "lr_D", "ema_decay"):
         p.add_argument(f"--{key.replace('_', '-')}", type=float, default=DEFAULTS[key])
     args = p.parse_args(argv)
@@ -64,10 +67,11 @@ def main(argv=None):
     device = torch.device(args.device)
     digits = load_digits()  # cached per process by gan_lessons.data
     metric = digit_metric(device, digits=digits, verbose=True)
-    options = {k: getattr(args, k) for k in ("width", "batch_size", "z_dim", "lr_G", "lr_D", "ema_decay")}
+    options = {k: getattr(args, k) for k in ("width", "d_width", "batch_size", "z_dim", "lr_G", "lr_D", "ema_decay")}
     gan = DigitGAN(digits.images, "dcgan", device=device, seed=args.seed, **options)
     threads = f", {torch.get_num_threads()} threads" if device.type == "cpu" else ""
-    budget = f"{args.steps} steps" if args.steps else f"{args.seconds:g} s of training (step count depends on the machine)"
+    budget = (f"{args.steps} steps" if args.steps
+              else f"{args.seconds:g} s of training (step count depends on the machine)")
     print(f"bench dcgan: {device}{threads} | torch {torch.__version__} | seed {args.seed} | {budget}")
     print(f"config: {gan.config}")
 
