@@ -3,10 +3,14 @@
 A task with many right answers (a top half with a loop may close into a 9, an 8 or a 0...), which is
 what separates a regression loss (MSE: the mean of the answers, a blur) from an adversarial one (one
 answer that looks real). The same CompletionNet is trained both ways; PatchDiscriminator is the
-pix2pix-style conditional D that sees the condition (the top half) next to the candidate.
+pix2pix-style conditional D that sees the condition (the top half) next to the candidate; completion_step is
+the one training step of both models.
 """
 import torch
+import torch.nn.functional as F
 from torch import nn
+
+from gan_lessons.train import discriminator_loss, generator_loss
 
 TOP = 14  # rows 0..13 are given, rows 14..27 are to be drawn
 
@@ -43,6 +47,7 @@ class CompletionNet(nn.Module):
         )
 
     def forward(self, canvas):
+        """Shown in lesson 05."""
         drawn = self.decode(self.encode(canvas))
         # the top half is given, so copy it: the network is judged (and trained) only on what it draws
         return torch.cat([canvas[:, :, :TOP], drawn[:, :, TOP:]], dim=2)
@@ -58,11 +63,45 @@ class PatchDiscriminator(nn.Module):
     def __init__(self, ndf: int = 32):
         super().__init__()
         self.net = nn.Sequential(
-            nn.Conv2d(2, ndf, kernel_size=4, stride=2, padding=1), nn.LeakyReLU(0.2),                  # 2x28x28 -> ndf x14x14
-            nn.Conv2d(ndf, 2 * ndf, kernel_size=4, stride=2, padding=1, bias=False),                   # -> 2ndf x7x7
+            nn.Conv2d(2, ndf, kernel_size=4, stride=2, padding=1), nn.LeakyReLU(0.2),   # 2x28x28 -> ndf x14x14
+            nn.Conv2d(ndf, 2 * ndf, kernel_size=4, stride=2, padding=1, bias=False),    # -> 2ndf x7x7
             nn.BatchNorm2d(2 * ndf), nn.LeakyReLU(0.2),
-            nn.Conv2d(2 * ndf, 1, kernel_size=3, stride=1, padding=1),                                 # -> 1x7x7 logits
+            nn.Conv2d(2 * ndf, 1, kernel_size=3, stride=1, padding=1),                  # -> 1x7x7 logits
         )
 
     def forward(self, condition, candidate):
         return self.net(torch.cat([condition, candidate], dim=1))
+
+
+def completion_step(G, D, opt_G, opt_D, x, adversarial: bool, mse_weight: float = 10.0):
+    """One training step of lesson 05's completion models on a batch of full digits x; returns the losses.
+
+    adversarial=False: only the G half, on MSE of the drawn half. adversarial=True: the conditional version of
+    the course's gan_step: a D half (real pairs (top, x) -> 1, fake pairs (top, G(top)) -> 0), then a G half on
+    mse_weight * MSE + the non-saturating adversarial loss. D and opt_D are unused when adversarial=False.
+
+    Shown in lesson 05."""
+    top = hide_bottom(x)                     # the condition
+    row = {}
+    if adversarial:
+        # ---- D half: real pairs (top, true digit) -> 1, fake pairs (top, G's completion) -> 0 ----
+        with torch.no_grad():
+            fake = G(top)
+        loss_D = discriminator_loss(D(top, x), D(top, fake))
+        opt_D.zero_grad(set_to_none=True)
+        loss_D.backward()
+        opt_D.step()
+        row["loss_D"] = loss_D.item()
+    # ---- G half: MSE on the drawn half (+ fool the conditional D; only opt_G steps) ----
+    fake = G(top)
+    mse = F.mse_loss(fake[:, :, TOP:], x[:, :, TOP:])
+    loss_G = mse
+    if adversarial:
+        adv = generator_loss(D(top, fake))   # -mean log D(top, G(top)) over the 7x7 patches of every image
+        loss_G = mse_weight * mse + adv
+        row["adv"] = adv.item()
+    opt_G.zero_grad(set_to_none=True)
+    loss_G.backward()
+    opt_G.step()
+    row["mse"] = mse.item()
+    return row

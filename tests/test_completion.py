@@ -1,50 +1,85 @@
+import copy
+
 import pytest
 import torch
 import torch.nn.functional as F
 
-from gan_lessons.completion import TOP, CompletionNet, PatchDiscriminator, hide_bottom
+from gan_lessons.completion import TOP, CompletionNet, PatchDiscriminator, completion_step, hide_bottom
+
+
+class Recorder:
+    """An optimiser stand-in that keeps a copy of each parameter's gradient at step() and changes nothing."""
+
+    def __init__(self, params):
+        self.params, self.grads = list(params), None
+
+    def zero_grad(self, set_to_none=True):
+        for p in self.params:
+            p.grad = None
+
+    def step(self):
+        self.grads = [None if p.grad is None else p.grad.clone() for p in self.params]
 
 
 def test_hide_bottom_keeps_the_top_and_blanks_the_bottom():
     x = torch.rand(3, 1, 28, 28) * 2 - 1
+    before = x.clone()
     c = hide_bottom(x)
     assert torch.equal(c[:, :, :TOP], x[:, :, :TOP])
     assert (c[:, :, TOP:] == -1).all()
-    assert torch.equal(x, x.clone())  # input untouched
+    assert torch.equal(x, before)  # the input is not modified in place
+    assert not (before[:, :, TOP:] == -1).any()  # so the blanking above really came from hide_bottom
     with pytest.raises(ValueError, match="28, 28"):
         hide_bottom(torch.zeros(3, 28, 28))
 
 
 def test_completion_copies_the_given_half_and_draws_the_rest():
+    torch.manual_seed(0)
     G = CompletionNet()
     x = torch.rand(4, 1, 28, 28) * 2 - 1
     out = G(hide_bottom(x))
     assert out.shape == (4, 1, 28, 28)
     assert torch.equal(out[:, :, :TOP], x[:, :, :TOP])
     assert out.abs().max() <= 1
+    assert not torch.equal(out[:, :, TOP:], hide_bottom(x)[:, :, TOP:])  # the bottom is drawn, not copied
 
 
-def test_patch_discriminator_shape_and_a_few_conditional_gan_steps():
+def _nets():
     torch.manual_seed(0)
-    G, D = CompletionNet(nf=8, hidden=16), PatchDiscriminator(ndf=8)
-    x = torch.rand(16, 1, 28, 28) * 2 - 1
+    return CompletionNet(nf=8, hidden=16), PatchDiscriminator(ndf=8)
+
+
+def test_adversarial_step_gradients_match_the_hand_written_losses():
+    G, D = _nets()
+    G0, D0 = copy.deepcopy(G), copy.deepcopy(D)
+    x = torch.rand(6, 1, 28, 28) * 2 - 1
+    opt_G, opt_D = Recorder(G.parameters()), Recorder(D.parameters())
+    row = completion_step(G, D, opt_G, opt_D, x, adversarial=True, mse_weight=7.0)
     top = hide_bottom(x)
-    assert D(top, x).shape == (16, 1, 7, 7)
-    opt_G, opt_D = torch.optim.Adam(G.parameters(), 1e-3), torch.optim.Adam(D.parameters(), 1e-3)
-    bce = F.binary_cross_entropy_with_logits
-    for _ in range(5):
-        fake = G(top).detach()
-        r, f = D(top, x), D(top, fake)
-        loss_D = bce(r, torch.ones_like(r)) + bce(f, torch.zeros_like(f))
-        opt_D.zero_grad()
-        loss_D.backward()
-        opt_D.step()
-        fake = G(top)
-        f = D(top, fake)
-        loss_G = 10 * F.mse_loss(fake[:, :, TOP:], x[:, :, TOP:]) + bce(f, torch.ones_like(f))
-        opt_G.zero_grad()
-        loss_G.backward()
-        opt_G.step()
-    assert torch.isfinite(loss_D) and torch.isfinite(loss_G)
-    # the top half never receives a gradient from the drawn half: G's output there is the condition itself
-    assert G(top)[:, :, :TOP].equal(x[:, :, :TOP])
+    # D half: -mean log D(top, x) - mean log(1 - D(top, G(top))), G's output detached
+    fake = G0(top).detach()
+    r, f = D0(top, x), D0(top, fake)
+    loss_D = -(F.logsigmoid(r).mean() + F.logsigmoid(-f).mean())
+    assert row["loss_D"] == pytest.approx(loss_D.item(), rel=1e-5)
+    for g, ref in zip(opt_D.grads, torch.autograd.grad(loss_D, list(D0.parameters()))):
+        assert torch.allclose(g, ref, atol=1e-6)
+    # G half: 7 * MSE(bottom) - mean log D(top, G(top))
+    fake = G0(top)
+    loss_G = 7.0 * ((fake - x)[:, :, TOP:] ** 2).mean() - F.logsigmoid(D0(top, fake)).mean()
+    for g, ref in zip(opt_G.grads, torch.autograd.grad(loss_G, list(G0.parameters()))):
+        assert torch.allclose(g, ref, atol=1e-6)
+    # neither network's weights moved (the recorders do not step), so no hidden in-place update happened
+    assert all(torch.equal(p, q) for p, q in zip(G.parameters(), G0.parameters()))
+
+
+def test_mse_only_step_never_touches_D_and_learns():
+    G, D = _nets()
+    D0 = copy.deepcopy(D)
+    x = (torch.rand(16, 1, 28, 28) > 0.8).float() * 2 - 1
+    opt_G = torch.optim.Adam(G.parameters(), 1e-3)
+    first = completion_step(G, D, opt_G, None, x, adversarial=False)
+    for _ in range(20):
+        last = completion_step(G, D, opt_G, None, x, adversarial=False)
+    assert set(last) == {"mse"}
+    assert last["mse"] < first["mse"]
+    assert all(torch.equal(p, q) for p, q in zip(D.state_dict().values(), D0.state_dict().values()))
