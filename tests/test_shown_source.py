@@ -32,7 +32,7 @@ def test_shown_source_is_current_and_docstring_names_the_lesson(lesson, imports,
     namespace = {}
     exec(imports, namespace)  # the notebook's own imports: resolve the name the way the lesson does
     obj = eval(expr, namespace)
-    assert inspect.getsource(obj) in shown, (
+    assert inspect.getsource(obj).rstrip() in shown, (
         f"lesson {lesson} shows an old copy of {expr}: re-run the notebook so its output matches the code")
     doc = inspect.getdoc(obj) or ""
     said = re.search(r"Shown in lessons? ([^.]*)", doc)

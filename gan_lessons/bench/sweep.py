@@ -35,6 +35,8 @@ def run_one(path: Path, seed: int, threads: int, timeout: int, extra_env: dict) 
         client.execute(env=env)   # passed on to the kernel manager: each run's kernel gets its own switches
     except CellExecutionError as err:
         error = str(err).strip().splitlines()[-1][:200]
+    except Exception as err:  # a cell timeout or a dead kernel: record it, the sweep goes on
+        error = f"{type(err).__name__}: {str(err).strip()[:200]}"
     found, texts = {}, []
     for cell in nb.cells:
         for out in cell.get("outputs", []):

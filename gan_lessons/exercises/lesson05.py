@@ -48,3 +48,21 @@ register(Exercise("lesson05.completion_g_loss", completion_g_loss, _g_cases, mis
     (lambda lg, f, x, w: w * F.mse_loss(f[:, :, TOP:], x[:, :, TOP:]),
      "the adversarial term is missing: that is the MSE-only model."),
 ]))
+
+
+def mse_best_guess(answers, probs):
+    """The single prediction c that minimises the expected squared error sum_k p_k (a_k - c)^2: the mean."""
+    return (torch.as_tensor(probs, dtype=torch.float64) * torch.as_tensor(answers, dtype=torch.float64)).sum()
+
+
+def _guess_cases():
+    t = lambda *v: torch.tensor(v, dtype=torch.float64)  # noqa: E731
+    return [(t(-1.0, 1.0), t(0.5, 0.5)), (t(-1.0, 1.0), t(0.8, 0.2)), (t(0.0, 2.0, 10.0), t(0.5, 0.3, 0.2))]
+
+
+register(Exercise("lesson05.mse_best_guess", mse_best_guess, _guess_cases, mistakes=[
+    (lambda a, p: a[p.argmax()], "it returns the most likely answer (the mode): that minimises how OFTEN you are wrong, "
+                                 "not the squared error, which the mean minimises."),
+    (lambda a, p: a.mean(), "it ignores the probabilities: the best guess is the probability-weighted mean."),
+    (lambda a, p: a.median(), "it returns the median, which minimises the ABSOLUTE error; squared error is minimised by the mean."),
+]))
