@@ -122,7 +122,10 @@ def _midpoint(p: Density, q: Density) -> Density:
 
 
 def js(p: Density, q: Density, base: float = np.e) -> float:
-    """JS(p‖q) = ½ KL(p‖m) + ½ KL(q‖m), m = (p+q)/2, from two KL integrals. Nats by default; base=2 for bits."""
+    """JS(p‖q) = ½ KL(p‖m) + ½ KL(q‖m), m = (p+q)/2, from two KL integrals. Nats by default; base=2 for bits.
+
+    Shown in lesson 02.
+    """
     m = _midpoint(p, q)
     return (0.5 * kl(p, m) + 0.5 * kl(q, m)) / np.log(base)
 
@@ -133,13 +136,17 @@ def js_scipy(p: Density, q: Density, n: int = 20001, base: float = np.e) -> floa
     The grid is trimmed to where either density holds mass (pdf values far from underflow), because raw pdf
     values on a wide grid made scipy return inf (tiny p over an underflowed m). jensenshannon normalises the
     two vectors, so on a uniform grid this is the trapezoid rule, very accurate for smooth densities.
+    Shown in lesson 02.
     """
     x = np.linspace(min(p.lo, q.lo), max(p.hi, q.hi), n)
     return float(jensenshannon(p.pdf(x), q.pdf(x), base=base) ** 2)
 
 
 def d_star(p_data: Density, p_g: Density, x) -> np.ndarray:
-    """D*(x) = p_data / (p_data + p_g), as sigmoid(log p_data - log p_g). ½ where both are 0 (any D is optimal there)."""
+    """D*(x) = p_data / (p_data + p_g), as sigmoid(log p_data - log p_g).
+
+    ½ where both are 0 (any D is optimal there).
+    """
     a, b = p_data.logpdf(np.asarray(x, dtype=float)), p_g.logpdf(np.asarray(x, dtype=float))
     both_zero = np.isneginf(a) & np.isneginf(b)
     with np.errstate(invalid="ignore"):
@@ -152,7 +159,7 @@ def value(p_data: Density, p_g: Density, logit) -> float:
 
     Logits, as our discriminators return them, keep log D = −softplus(−logit) and log(1 − D) = −softplus(logit)
     exact where D rounds to 0 or 1. A term whose density is 0 counts as 0 (0 · log 0 := 0): on disjoint
-    supports D* is exactly 0 or 1 there.
+    supports D* is exactly 0 or 1 there. Shown in lesson 02.
     """
     def f(x):
         a, b, t = float(p_data.logpdf(x)), float(p_g.logpdf(x)), float(logit(x))
@@ -169,5 +176,5 @@ def d_star_logit(p_data: Density, p_g: Density, x) -> np.ndarray:
 
 
 def c_of_g(p_data: Density, p_g: Density) -> float:
-    """C(G) = max_D V(G, D) = V(G, D*), integrated directly with D* plugged into V (not via JS)."""
+    """C(G) = max_D V(G, D) = V(G, D*), integrated directly with D* plugged into V (not via JS). Shown in lesson 02."""
     return value(p_data, p_g, lambda x: d_star_logit(p_data, p_g, x))

@@ -1,19 +1,52 @@
-"""JS, KL, D* and C(G) by numerical integration against known values (FACTS.md, closed forms, scipy)."""
+"""JS, KL, D* and C(G) by numerical integration against known values (an mpmath reference, closed forms, scipy)."""
 import numpy as np
 import pytest
 from scipy import stats
 
 from gan_lessons import divergences as dv
 
-# Reference values from an independent quadrature (FACTS.md): N(0,1) vs N(1,1).
-JS_NATS, JS_BITS, C_G = 0.111421, 0.160747, -1.163451
+# Reference values for N(0,1) vs N(1,1), computed independently of scipy and of this package with mpmath's
+# arbitrary-precision quadrature (30 digits), by:
+#     import mpmath as mp; mp.mp.dps = 30
+#     p = lambda x: mp.npdf(x, 0, 1); q = lambda x: mp.npdf(x, 1, 1); m = lambda x: (p(x) + q(x)) / 2
+#     cuts = [-mp.inf, -10, 0, 0.5, 1, 11, mp.inf]
+#     JS = mp.quad(lambda x: (p(x) * mp.log(p(x) / m(x)) + q(x) * mp.log(q(x) / m(x))) / 2, cuts)
+#     CG = mp.quad(lambda x: p(x) * mp.log(p(x) / (2 * m(x))) + q(x) * mp.log(q(x) / (2 * m(x))), cuts)
+# JS = 0.11142148218 nats = 0.16074721980 bits (JS / ln 2), C(G) = -1.16345139675 = -log 4 + 2 JS.
+JS_NATS, JS_BITS, C_G = 0.11142148218, 0.16074721980, -1.16345139675
 
 
 def test_reference_gaussians():
     p, q = dv.gaussian(0, 1), dv.gaussian(1, 1)
-    assert dv.js(p, q) == pytest.approx(JS_NATS, abs=1e-6)
-    assert dv.js(p, q, base=2) == pytest.approx(JS_BITS, abs=1e-6)
-    assert dv.c_of_g(p, q) == pytest.approx(C_G, abs=1e-6)
+    assert dv.js(p, q) == pytest.approx(JS_NATS, abs=1e-9)
+    assert dv.js(p, q, base=2) == pytest.approx(JS_BITS, abs=1e-9)
+    assert dv.c_of_g(p, q) == pytest.approx(C_G, abs=1e-9)
+
+
+def test_js_is_in_nats_unless_asked():
+    """js() promises nats by default: a log base 2 inside it would give 1 (not ln 2) on disjoint supports and
+    0.1607 (not 0.1114) on the reference pair, and break C(G) = -ln 4 + 2 JS, where C(G) uses natural logs."""
+    p, q = dv.gaussian(0, 1), dv.gaussian(1, 1)
+    assert dv.js(p, q) == pytest.approx(JS_NATS, abs=1e-9)
+    assert abs(dv.js(p, q) - JS_BITS) > 0.04
+    assert dv.js(dv.uniform(0, 1), dv.uniform(2, 3)) == pytest.approx(np.log(2), abs=1e-12)
+    assert dv.c_of_g(p, q) == pytest.approx(-np.log(4) + 2 * dv.js(p, q), abs=1e-9)
+    assert dv.js(p, q, base=2) == pytest.approx(dv.js(p, q) / np.log(2), rel=1e-12)
+
+
+def test_kl_is_asymmetric_and_infinite_on_disjoint_supports():
+    """The lecture's reason for JS: KL(p||q) != KL(q||p), and KL = inf where p has mass that q lacks; JS is
+    symmetric and ln 2 there."""
+    p, q = dv.gaussian(0, 1), dv.gaussian(0, 3)
+    assert dv.kl(p, q) == pytest.approx(np.log(3) + 1 / 18 - 0.5, rel=1e-9)
+    assert dv.kl(q, p) == pytest.approx(-np.log(3) + 4.5 - 0.5, rel=1e-9)
+    assert dv.js(p, q) == pytest.approx(dv.js(q, p), abs=1e-12)
+    u, v = dv.uniform(0, 1), dv.uniform(2, 3.5)
+    assert dv.kl(u, v) == np.inf and dv.kl(v, u) == np.inf
+    assert dv.js(u, v) == pytest.approx(np.log(2), abs=1e-12)
+    # overlapping but not nested: p has mass on (0, 0.5) where q is 0
+    assert dv.kl(dv.uniform(0, 1), dv.uniform(0.5, 2)) == np.inf
+    assert dv.kl(dv.uniform(0.5, 1), dv.uniform(0, 2)) == pytest.approx(np.log(4), abs=1e-9)
 
 
 def test_kl_matches_closed_form():
