@@ -15,7 +15,6 @@ import torch
 from gan_lessons import settings
 
 
-
 @dataclass
 class Digits:
     images: torch.Tensor  # float32 [N, 1, 28, 28] scaled to [-1, 1] (G ends in tanh)

@@ -110,8 +110,8 @@ def lab(chromium_path, tmp_path_factory):
     shutil.copytree(NOTEBOOKS, root / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     if STUDENT.exists():
         shutil.copytree(STUDENT, root / "student", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    for nb in list((root / "notebooks").rglob("*.ipynb")) + list((root / "student").rglob("*.ipynb")):  # committed outputs would look like a finished run
-        _strip_outputs(nb)
+    for nb in [*(root / "notebooks").rglob("*.ipynb"), *(root / "student").rglob("*.ipynb")]:
+        _strip_outputs(nb)  # committed outputs would look like a finished run
     if (REPO / "data").exists():  # notebooks may read ../data/weights/... relative to themselves
         (root / "data").symlink_to(REPO / "data", target_is_directory=True)
     settings = root / ".settings"
@@ -142,9 +142,10 @@ def lab(chromium_path, tmp_path_factory):
             try:
                 _get(f"{base}/api/status?token={token}", timeout=2)
                 break
-            except OSError:
+            except OSError as err:
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"JupyterLab did not answer within 60 s:\n{(root / 'lab.log').read_text()}")
+                    log_text = (root / "lab.log").read_text()
+                    raise RuntimeError(f"JupyterLab did not answer within 60 s:\n{log_text}") from err
                 time.sleep(0.3)
         yield base, token
     finally:

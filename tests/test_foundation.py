@@ -105,8 +105,10 @@ def test_a_few_gan_steps_give_a_finite_history(g_loss):
     torch.manual_seed(0)
     G, D = mlp(2, 2, hidden=16), mlp(2, 1, hidden=16)
     opt_G, opt_D = torch.optim.Adam(G.parameters(), 1e-3), torch.optim.Adam(D.parameters(), 1e-3)
-    step = lambda: gan_step(G, D, opt_G, opt_D, lambda: torch.randn(32, 2) + 3, lambda n: torch.randn(n, 2),
-                            k=2, g_loss=g_loss)
+    def step():
+        return gan_step(G, D, opt_G, opt_D, lambda: torch.randn(32, 2) + 3, lambda n: torch.randn(n, 2),
+                        k=2, g_loss=g_loss)
+
     history = fit(step, 5, progress=False)
     history = fit(step, 3, history=history, progress=False)  # running again continues
     assert len(history) == 8 and history.stop_reason is None

@@ -84,6 +84,7 @@ def test_retraining_saves_beside_never_over_the_shipped_weights(monkeypatch, tmp
     # quick mode rehearses the training code, then loads weights as usual and saves nothing
     (tmp_path / "user" / "retrained" / "net.pt").unlink()
     calls, model = [], nn.Linear(2, 1)
-    history = checkpoints.load_or_train({"net": model}, lambda: calls.append(1) or {"loss": [9.0]}, "net", rehearse=True)
+    history = checkpoints.load_or_train({"net": model}, lambda: calls.append(1) or {"loss": [9.0]}, "net",
+                                        rehearse=True)
     assert calls == [1] and history == {"loss": [1.0]}
     torch.testing.assert_close(model.weight, net.weight)

@@ -50,7 +50,8 @@ def test_losses_and_updates_match_the_lecture_by_hand(kind):
     loss_G = -torch.log(d_fake).mean() if kind == "non-saturating" else torch.log(1 - d_fake).mean()
     assert out["loss_G"] == pytest.approx(loss_G.item(), rel=1e-5)
     _sgd_by_hand(G_ref, loss_G)
-    for mine, ref in zip(list(G.parameters()) + list(D.parameters()), list(G_ref.parameters()) + list(D_ref.parameters())):
+    ours, refs = [*G.parameters(), *D.parameters()], [*G_ref.parameters(), *D_ref.parameters()]
+    for mine, ref in zip(ours, refs):
         torch.testing.assert_close(mine, ref, rtol=1e-5, atol=1e-6)
 
 

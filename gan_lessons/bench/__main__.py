@@ -8,7 +8,8 @@ BENCHES = ("toy2d", "dcgan", "sweep")
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     if not argv or argv[0] not in BENCHES:
-        sys.exit(f"usage: python -m gan_lessons.bench {{{','.join(BENCHES)}}} [options]  (--help after the name for options)")
+        sys.exit(f"usage: python -m gan_lessons.bench {{{','.join(BENCHES)}}} [options]  "
+                 f"(--help after the name for options)")
     importlib.import_module(f"gan_lessons.bench.{argv[0]}").main(argv[1:])
 
 

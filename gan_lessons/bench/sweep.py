@@ -28,8 +28,8 @@ def run_one(path: Path, seed: int, threads: int, timeout: int, extra_env: dict) 
     env = dict(os.environ, GAN_LESSONS_SEED=str(seed), GAN_LESSONS_THREADS=str(threads), **extra_env)
     if "GAN_LESSONS_QUICK" not in extra_env:
         env.pop("GAN_LESSONS_QUICK", None)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}},
-                            store_widget_state=False)
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", store_widget_state=False,
+                            resources={"metadata": {"path": str(path.parent)}})
     start, error = time.perf_counter(), None
     try:
         client.execute(env=env)   # passed on to the kernel manager: each run's kernel gets its own switches
@@ -67,7 +67,8 @@ def main(argv=None):
         results = {}
         singles = [c for c in configs if c[1] == 1]
         with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:   # 1-thread runs may share the CPU
-            for cfg, res in zip(singles, pool.map(lambda c: run_one(path, c[0], c[1], args.timeout, extra), singles)):
+            runs = pool.map(lambda c, path=path: run_one(path, c[0], c[1], args.timeout, extra), singles)
+            for cfg, res in zip(singles, runs):
                 results[cfg] = res
         for cfg in configs:
             if cfg not in results:

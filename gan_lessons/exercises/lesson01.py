@@ -88,8 +88,8 @@ def _sample_custom(candidate):
             return f"its mean is {m:.3f} where mu = {mu}: shift the draws by mu."
         if abs(s - sigma) > 5 * sigma / (2 * n) ** 0.5:
             return f"its standard deviation is {s:.3f} where sigma = {sigma}."
-        again = lambda: torch.as_tensor(candidate(mu, sigma, n, torch.Generator().manual_seed(7)))  # noqa: E731
-        if not torch.equal(again(), again()):
+        first, second = (torch.as_tensor(candidate(mu, sigma, n, torch.Generator().manual_seed(7))) for _ in range(2))
+        if not torch.equal(first, second):
             return "it ignores the generator it is given (torch.randn(..., generator=generator)), so the same seed does not give the same samples."
     return None
 

@@ -72,8 +72,8 @@ def _grad_cases():
 register(Exercise(
     "lesson02.g_grad_wrt_logit", g_grad_wrt_logit, _grad_cases,
     mistakes=[
-        (lambda l, k: -g_grad_wrt_logit(l, k), "the sign is flipped: G lowers its loss by RAISING D's logit, so the gradient is negative."),
-        (lambda l, k: g_grad_wrt_logit(l, "non-saturating" if k == "saturating" else "saturating"),
+        (lambda lg, k: -g_grad_wrt_logit(lg, k), "the sign is flipped: G lowers its loss by RAISING D's logit, so the gradient is negative."),
+        (lambda lg, k: g_grad_wrt_logit(lg, "non-saturating" if k == "saturating" else "saturating"),
          "the two losses are swapped: log(1 - D) has gradient -D (vanishing where D ~ 0), -log D has -(1 - D)."),
-        (lambda l, k: -torch.sigmoid(l) * (1 - torch.sigmoid(l)), "that is the derivative of D itself (D(1 - D)); differentiate the LOG of D or of 1 - D."),
+        (lambda lg, k: -torch.sigmoid(lg) * (1 - torch.sigmoid(lg)), "that is the derivative of D itself (D(1 - D)); differentiate the LOG of D or of 1 - D."),
     ]))
