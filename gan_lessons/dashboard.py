@@ -3,7 +3,7 @@
 Panels: data space (D's heatmap, real and generated points, arrows of G's gradient), how G maps a grid of z,
 the losses, and the toy metric (modes covered, % high quality). The figure is built once; each frame only
 updates the artists' data (set_data / set_offsets) and redraws just those artists over a cached background
-(blitting, Agg, off-screen): about 20 ms a frame where a full redraw costs over 100 ms.
+(blitting, Agg, off-screen): a frame costs a fraction of a full redraw (see `python -m gan_lessons.bench toy2d`).
 `Dashboard.controls()` wires the instructor's widgets (k, learning rates, loss, data set, Train/Pause/Reset,
 presets); the Train button trains in an asyncio task on the kernel's own loop, in short chunks, so clicks on
 Pause arrive between chunks. `Dashboard.train(steps)` is the blocking version (train.fit: Ctrl-C keeps
@@ -23,14 +23,20 @@ from gan_lessons import toy2d
 from gan_lessons.toygan import FIXES, PRESETS, Settings, ToyGAN
 from gan_lessons.train import G_LOSSES
 
-FPS = 6            # frames per second while training: smooth on a projector, cheap on the CPU (~20 ms each)
+FPS = 6            # frames per second while training: smooth on a projector, cheap on the CPU
 N_SHOW = 500       # points per scatter (the metric itself uses 2,500)
 RES = 64           # heatmap resolution
+N_ARROWS = 30      # generated points that get a -dL_G/dx arrow
+ARROW_LENGTH = 0.25  # the longest arrow, as a fraction of the half-width of the data panel
+LOSS_YMAX = 4.0    # fixed y range of the loss panel (log 4 = 1.39 is D's loss at equilibrium)
+STEPS_XMAX0 = 100  # first x range of the loss and metric panels; it doubles as training goes on
+CHUNK_STEPS0 = 20  # steps in the background loop's first chunk (then adapted to last chunk_seconds)
+CHUNK_STEPS_MAX = 2000
 
 
 class Dashboard:
     def __init__(self, gan: ToyGAN | None = None, figsize=(13, 3.4), dpi=72):
-        self.gan = gan if gan is not None else ToyGAN(PRESETS["healthy"])
+        self.gan = gan if gan is not None else ToyGAN(PRESETS["vanilla"])
         # a bare Figure with its own Agg canvas: no pyplot, so nothing is shown twice and it works off-screen
         self.fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
         self.canvas = FigureCanvasAgg(self.fig)
@@ -42,8 +48,7 @@ class Dashboard:
 
     # ---------- the figure, built once ----------
     def _build(self):
-        lim = 5.0 if self.gan.settings.data == "grid" else 2.8
-        self.lim = lim
+        self.lim = lim = toy2d.view_limit(self.gan.settings.data)
         ax_data, ax_z, ax_loss, ax_q = self.fig.subplots(1, 4, width_ratios=[1, 1, 1.3, 1.3])
         self.axes = (ax_data, ax_z, ax_loss, ax_q)
         for ax in (ax_data, ax_z):
@@ -54,7 +59,7 @@ class Dashboard:
                                    cmap="RdBu", vmin=0, vmax=1, alpha=0.55, interpolation="bilinear")
         self.real = ax_data.scatter(np.zeros((0, 2)), np.zeros((0, 2)), s=4, color="#1b9e77", label="real")
         self.fake = ax_data.scatter(np.zeros((0, 2)), np.zeros((0, 2)), s=4, color="#7b3294", label="G(z)")
-        self.arrows = ax_data.quiver(np.zeros(30), np.zeros(30), np.zeros(30), np.zeros(30), color="k",
+        self.arrows = ax_data.quiver(*np.zeros((4, N_ARROWS)), color="k",
                                      angles="xy", scale_units="xy", scale=1, width=0.006)
         ax_data.legend(loc="lower left", fontsize=7, markerscale=2, framealpha=0.7)
         ax_data.set_title("data space: D(x) heatmap", fontsize=9)
@@ -67,7 +72,7 @@ class Dashboard:
         # losses and metric: fixed y ranges so a frame never needs a new layout
         self.l_D, = ax_loss.plot([], [], label="L_D", c="#d95f02")
         self.l_G, = ax_loss.plot([], [], label="L_G", c="#7570b3")
-        ax_loss.set_ylim(0, 4), ax_loss.set_xlabel("step", fontsize=8), ax_loss.legend(fontsize=7)
+        ax_loss.set_ylim(0, LOSS_YMAX), ax_loss.set_xlabel("step", fontsize=8), ax_loss.legend(fontsize=7)
         ax_loss.set_title("losses (say little about quality)", fontsize=9)
         self.q_modes, = ax_q.plot([], [], label="modes covered / all")
         self.q_hq, = ax_q.plot([], [], label="high quality")
@@ -100,7 +105,7 @@ class Dashboard:
         self.real.set_offsets(gan.real_points(N_SHOW).numpy())
         fake = gan.G(gan.eval_z)
         self.fake.set_offsets(fake[:N_SHOW].numpy())
-        x, dx = self._g_arrows(fake[:30])
+        x, dx = self._g_arrows(fake[:N_ARROWS])
         self.arrows.set_offsets(x), self.arrows.set_UVC(dx[:, 0], dx[:, 1])
         self.zlines.set_segments(gan.z_grid_lines())
         h, steps = gan.history, len(gan.history)
@@ -114,7 +119,7 @@ class Dashboard:
         self.q_modes.set_data(s, [p[1].modes_covered / p[1].n_modes for p in self.quality_log])
         self.q_hq.set_data(s, [p[1].high_quality for p in self.quality_log])
         self.q_title.set_text(f"step {steps}: {q}")
-        xmax = 100
+        xmax = STEPS_XMAX0
         while xmax < steps:
             xmax *= 2
         if self._background is None or xmax != self._xmax:
@@ -139,7 +144,7 @@ class Dashboard:
             x = fake.clone().requires_grad_(True)
             self.gan.g_loss_at(x).backward()
             g = -x.grad
-        g = g / (g.norm(dim=1, keepdim=True).max() + 1e-12) * 0.25 * self.lim
+        g = g / (g.norm(dim=1, keepdim=True).max() + 1e-12) * ARROW_LENGTH * self.lim
         return x.detach().numpy(), g.numpy()
 
     def png(self) -> bytes:
@@ -228,7 +233,7 @@ class Dashboard:
             self._task = None
 
     async def _loop(self, chunk_seconds):
-        n = 20                                       # steps per chunk, adapted so a chunk lasts ~chunk_seconds
+        n = CHUNK_STEPS0                             # steps per chunk, adapted so a chunk lasts ~chunk_seconds
         try:
             while True:
                 start, before = time.perf_counter(), len(self.gan.history)
@@ -239,7 +244,7 @@ class Dashboard:
                     return
                 self._say(f"training: step {len(history)}")
                 took = time.perf_counter() - start
-                n = int(min(2000, max(1, (len(history) - before) * chunk_seconds / max(took, 1e-3))))
+                n = int(min(CHUNK_STEPS_MAX, max(1, (len(history) - before) * chunk_seconds / max(took, 1e-3))))
                 await asyncio.sleep(0.01)   # let widget messages (Pause, sliders) in
         except asyncio.CancelledError:
             self._say(f"paused at step {len(self.gan.history)}")

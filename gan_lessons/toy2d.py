@@ -30,6 +30,11 @@ def modes(name: str) -> torch.Tensor:
     raise ValueError(f"data set {name!r} is unknown: use one of {', '.join(DATASETS)}.")
 
 
+def view_limit(name: str, margin: float = 0.8) -> float:
+    """Half-width of a square view that shows every mode with `margin` to spare (ring 2.8, grid 4.8)."""
+    return float(modes(name).abs().max()) + margin
+
+
 def sigma(name: str) -> float:
     """Standard deviation of every Gaussian of the mixture."""
     modes(name)  # validates the name

@@ -3,7 +3,6 @@
 The dashboard, the benchmark and the lesson's seed tables all build their runs here, so "the collapsed
 setting" means the same thing everywhere. Controls change `k`, learning rates and the loss between steps.
 """
-import math
 from dataclasses import dataclass, replace
 
 import torch
@@ -31,10 +30,12 @@ class Settings:
     runs: int = 1                   # >1: that many independent GANs (seeds seed, seed+1, ...) trained at once
 
 
-# Measured on 5 seeds in lesson 03: D slower than G collapses the ring; a faster D plus packing covers it.
+# Measured on 5 seeds in lesson 03: "vanilla" is the plain GAN the lesson opens with (D learns faster than G,
+# one-sample D); D slower than G collapses the ring; a faster D plus packing (PacGAN) covers it on every seed.
 PRESETS = {
+    "vanilla": Settings(lr_G=1e-3, lr_D=3e-3),
     "collapsed": Settings(lr_G=1e-3, lr_D=3e-4),
-    "healthy": Settings(lr_G=1e-3, lr_D=3e-3, fix="pack"),
+    "packed": Settings(lr_G=1e-3, lr_D=3e-3, fix="pack"),
 }
 PACK = 2
 
@@ -61,6 +62,12 @@ class StackedMLP(nn.Module):
 
     def __init__(self, nets):
         super().__init__()
+        for net in nets:
+            kinds = [type(m) for m in net] if isinstance(net, nn.Sequential) else [type(net)]
+            linear_relu = kinds[::2] == [nn.Linear] * len(kinds[::2]) and kinds[1::2] == [nn.ReLU] * len(kinds[1::2])
+            if not (isinstance(net, nn.Sequential) and len(kinds) % 2 == 1 and linear_relu):
+                raise ValueError(f"StackedMLP stacks only Linear/ReLU/.../Linear nets like models.mlp's default, "
+                                 f"not {[k.__name__ for k in kinds]}.")
         linears = [[m for m in net if isinstance(m, nn.Linear)] for net in nets]
         self.weights = nn.ParameterList(nn.Parameter(torch.stack([ls[i].weight.T.detach() for ls in linears]))
                                         for i in range(len(linears[0])))          # [runs, in, out]
@@ -87,19 +94,20 @@ class ToyGAN:
         self.settings = s = settings
         self.pack = PACK if s.fix == "pack" else 1
         Gs, Ds = [], []
-        for seed in range(s.seed, s.seed + s.runs):              # run r starts exactly as a lone run of seed r
-            torch.manual_seed(seed)
-            Gs.append(mlp(s.z_dim, 2, s.hidden))                 # z -> x
-            Ds.append(mlp(2 * self.pack, 1, s.hidden))           # x (or PACK points side by side) -> logit
+        with torch.random.fork_rng(devices=[]):                  # seeds the init without touching the caller's RNG
+            for seed in range(s.seed, s.seed + s.runs):          # run r starts exactly as a lone run of seed r
+                torch.manual_seed(seed)
+                Gs.append(mlp(s.z_dim, 2, s.hidden))             # z -> x
+                Ds.append(mlp(2 * self.pack, 1, s.hidden))       # x (or PACK points side by side) -> logit
         self.G, self.D = (Gs[0], Ds[0]) if s.runs == 1 else (StackedMLP(Gs), StackedMLP(Ds))
-        torch.manual_seed(s.seed)                                # the minibatch stream
+        self.rng = torch.Generator().manual_seed(s.seed)         # the minibatch stream: this run's own
         # fused Adam: one kernel for all parameters, about 10 % faster at this size (FACTS.md)
         self.opt_G = torch.optim.Adam(self.G.parameters(), s.lr_G, betas=(0.5, 0.999), fused=True)
         self.opt_D = torch.optim.Adam(self.D.parameters(), s.lr_D, betas=(0.5, 0.999), fused=True)
         self.history = History()
         self._show_rng = torch.Generator().manual_seed(4321)
         self.eval_z = torch.randn(toy2d.N_EVAL, s.z_dim, generator=torch.Generator().manual_seed(1234))
-        self._real = toy2d.sampler(s.data, s.runs * s.batch * self.pack)
+        self._real = toy2d.sampler(s.data, s.runs * s.batch * self.pack, generator=self.rng)
         self._G_step = Packed(self.G, s.z_dim, self.pack) if self.pack > 1 else self.G
 
     # what gan_step needs: minibatches of real data and of z, in D's (packed) shape
@@ -107,7 +115,7 @@ class ToyGAN:
         return self._real().reshape(-1, 2 * self.pack)
 
     def sample_z(self, n):
-        return torch.randn(n, self.settings.z_dim * self.pack)
+        return torch.randn(n, self.settings.z_dim * self.pack, generator=self.rng)
 
     def step(self) -> dict:
         s = self.settings
@@ -127,7 +135,8 @@ class ToyGAN:
             for group in opt.param_groups:
                 group["lr"] = lr
         if "data" in changes:
-            self._real = toy2d.sampler(self.settings.data, self.settings.runs * self.settings.batch * self.pack)
+            self._real = toy2d.sampler(self.settings.data, self.settings.runs * self.settings.batch * self.pack,
+                                       generator=self.rng)
 
     # ---------- what the dashboard draws ----------
     def real_points(self, n):

@@ -2,6 +2,7 @@
 import asyncio
 
 import matplotlib
+import torch
 
 matplotlib.use("Agg")
 
@@ -42,4 +43,24 @@ def test_controls_presets_and_background_training():
     asyncio.run(train_a_little())
     trained = len(dash.gan.history)
     assert trained > 0 and "paused" in dash.status.value
-    assert box is not None
+    # the box holds the live image first, then the widgets the browser test drives
+    assert box.children[0] is dash.image
+    shown = [w for row in box.children[1:3] for w in row.children]
+    assert all(dash.w[name] in shown for name in ("k", "lr_G", "lr_D", "g_loss", "data", "fix"))
+
+
+def test_axis_limits_follow_the_data_set():
+    from gan_lessons import toy2d
+    dash = dashboard.Dashboard(ToyGAN(Settings(batch=32)))
+    assert dash.lim == toy2d.view_limit("ring") and dash.axes[0].get_xlim() == (-dash.lim, dash.lim)
+    dash.reset(Settings(data="grid", batch=32))
+    assert dash.lim == toy2d.view_limit("grid") > 4        # the grid's outer modes sit at +-4
+
+
+def test_arrows_point_where_the_generator_loss_falls():
+    dash = dashboard.Dashboard(ToyGAN(Settings(batch=32)))
+    fake = dash.gan.G(dash.gan.eval_z[:dashboard.N_ARROWS]).detach()
+    x, dx = dash._g_arrows(fake)
+    before = dash.gan.g_loss_at(torch.as_tensor(x)).item()
+    after = dash.gan.g_loss_at(torch.as_tensor(x + 1e-3 * dx / abs(dx).max())).item()
+    assert after < before                                 # a small step along the arrows lowers L_G

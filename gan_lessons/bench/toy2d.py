@@ -13,9 +13,10 @@ matplotlib.use("Agg")  # off-screen: no display needed
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m gan_lessons.bench toy2d", description=__doc__)
     parser.add_argument("--steps", type=int, default=6000, help="training steps (default 6000)")
-    parser.add_argument("--preset", default="healthy", help="collapsed or healthy (default healthy)")
+    parser.add_argument("--preset", default="packed", help="vanilla, collapsed or packed (default packed)")
     parser.add_argument("--data", default="ring", help="ring or grid (default ring)")
-    parser.add_argument("--fps", type=float, default=None, help="redraws per second to aim for (default: the dashboard's)")
+    parser.add_argument("--fps", type=float, default=None,
+                        help="redraws per second to aim for (default: the dashboard's)")
     parser.add_argument("--threads", type=int, default=1, help="torch threads (default 1: faster for nets this small)")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
