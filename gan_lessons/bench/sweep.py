@@ -15,7 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-CHECK = re.compile(r"CHECK (ok|FAILED) \| (.*?): (\S+)")
+# the claim may itself hold colons: a value is what stands before " (need", else after the first ": "
+CHECK = re.compile(r"CHECK (ok|FAILED) \| (?:(.*): (\S+) \(need|(.*?): (\S+))")
 
 
 def run_one(path: Path, seed: int, threads: int, timeout: int, extra_env: dict) -> dict:
@@ -43,7 +44,8 @@ def run_one(path: Path, seed: int, threads: int, timeout: int, extra_env: dict) 
             text = out.get("text", "") if out.get("output_type") == "stream" else "\n".join(out.get("traceback", []))
             text = re.sub(r"\x1b\[[0-9;]*m", "", text)
             texts.append(text)
-            for status, claim, value in CHECK.findall(text):
+            for status, claim, value, claim2, value2 in CHECK.findall(text):
+                claim, value = (claim, value) if claim else (claim2, value2)
                 found[claim] = value.rstrip(",") if status == "ok" else f"FAIL({value.rstrip(',')})"
     return {"checks": found, "seconds": time.perf_counter() - start, "error": error, "text": "\n".join(texts)}
 
