@@ -3,22 +3,9 @@ import copy
 import pytest
 import torch
 import torch.nn.functional as F
+from recorder import Recorder
 
 from gan_lessons.completion import TOP, CompletionNet, PatchDiscriminator, completion_step, hide_bottom
-
-
-class Recorder:
-    """An optimiser stand-in that keeps a copy of each parameter's gradient at step() and changes nothing."""
-
-    def __init__(self, params):
-        self.params, self.grads = list(params), None
-
-    def zero_grad(self, set_to_none=True):
-        for p in self.params:
-            p.grad = None
-
-    def step(self):
-        self.grads = [None if p.grad is None else p.grad.clone() for p in self.params]
 
 
 def test_hide_bottom_keeps_the_top_and_blanks_the_bottom():

@@ -3,6 +3,7 @@ import copy
 import pytest
 import torch
 import torch.nn.functional as F
+from recorder import Recorder
 from torch.distributions import Normal, kl_divergence
 
 from gan_lessons.vae import (
@@ -17,20 +18,6 @@ from gan_lessons.vae import (
     vae_step,
     vaegan_step,
 )
-
-
-class Recorder:
-    """An optimiser stand-in that keeps a copy of each parameter's gradient at step() and changes nothing."""
-
-    def __init__(self, params):
-        self.params, self.grads = list(params), None
-
-    def zero_grad(self, set_to_none=True):
-        for p in self.params:
-            p.grad = None
-
-    def step(self):
-        self.grads = [None if p.grad is None else p.grad.clone() for p in self.params]
 
 
 def test_shapes_and_image_range():
