@@ -67,7 +67,7 @@ def load(model: torch.nn.Module, path, device="cpu") -> torch.nn.Module:
 
 
 def _rounded(history):
-    """A history ({key: [floats]}, possibly nested by model) as JSON-ready lists, 5 significant decimals."""
+    """A history ({key: [floats]}, possibly nested by model) as JSON-ready lists rounded to 5 decimal places."""
     if isinstance(history, dict):
         return {k: _rounded(v) for k, v in history.items()}
     return [round(float(v), 5) for v in history]
