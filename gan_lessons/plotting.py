@@ -36,7 +36,7 @@ def image_grid(images: torch.Tensor, nrow: int = 10, ax=None, title: str | None 
     return ax
 
 
-def density(ax, grid, curves: dict, data=None, bins: int = 60, title: str | None = None):
+def plot_densities(ax, grid, curves: dict, data=None, bins: int = 60, title: str | None = None):
     """1D densities on `grid` ({label: values}), over a normalised histogram of `data` if given."""
     if data is not None:
         ax.hist(np.asarray(data), bins=bins, density=True, alpha=0.35, color="gray", label="data")

@@ -30,36 +30,55 @@ def generator_loss(fake_logit, kind="non-saturating", reduction="mean"):
     raise ValueError(f"g_loss={kind!r} is unknown: use one of {', '.join(map(repr, G_LOSSES))}.")
 
 
-def gan_step(G, D, opt_G, opt_D, sample_real, sample_z, k=1, g_loss="non-saturating"):
-    """k D-steps on L_D, then one G-step on L_G. D returns logits; D(x) = sigmoid(logit).
+def d_step(G, D, opt_D, sample_real, sample_z):
+    """One D-step on L_D with G fixed. D returns logits; D(x) = sigmoid(logit).
 
     Shown in lessons 02, 03, 04 and 05 (inspect.getsource); tests/test_shown_source.py keeps the shown copies true.
     """
-    if g_loss not in G_LOSSES:
-        raise ValueError(f"g_loss={g_loss!r} is unknown: use one of {', '.join(map(repr, G_LOSSES))}.")
-    # ---- D half: k steps on L_D, G fixed ----
-    for _ in range(k):
-        x = sample_real()
-        with torch.no_grad():
-            fake = G(sample_z(len(x)))  # no graph through G: D's step must not touch G
-        real_logit, fake_logit = D(x), D(fake)
-        loss_D = discriminator_loss(real_logit, fake_logit)
-        opt_D.zero_grad(set_to_none=True)
-        loss_D.backward()
-        opt_D.step()
-    # ---- G half: one step on L_G, D fixed (only opt_G steps; D's stale grads are cleared next D step) ----
-    fake_logit = D(G(sample_z(len(x))))
+    x = sample_real()
+    with torch.no_grad():
+        fake = G(sample_z(len(x)))      # no graph through G: D's step must not touch G
+    real_logit, fake_logit = D(x), D(fake)
+    loss_D = discriminator_loss(real_logit, fake_logit)
+    opt_D.zero_grad(set_to_none=True)
+    loss_D.backward()
+    opt_D.step()
+    return {"loss_D": loss_D.item(), "D_real": torch.sigmoid(real_logit).mean().item(), "batch": len(x)}
+
+
+def g_step(G, D, opt_G, sample_z, batch, g_loss="non-saturating"):
+    """One G-step on L_G with D fixed: only opt_G steps (D's stale grads are cleared by its next step).
+
+    Shown in lessons 02, 03, 04 and 05 (inspect.getsource); tests/test_shown_source.py keeps the shown copies true.
+    """
+    fake_logit = D(G(sample_z(batch)))
     loss_G = generator_loss(fake_logit, g_loss)
     opt_G.zero_grad(set_to_none=True)
     loss_G.backward()
     grad_G = torch.sqrt(sum(p.grad.pow(2).sum() for p in G.parameters() if p.grad is not None))
     opt_G.step()
-    return {"loss_D": loss_D.item(), "loss_G": loss_G.item(), "grad_G": grad_G.item(),
-            "D_real": torch.sigmoid(real_logit).mean().item(), "D_fake": torch.sigmoid(fake_logit).mean().item()}
+    return {"loss_G": loss_G.item(), "grad_G": grad_G.item(), "D_fake": torch.sigmoid(fake_logit).mean().item()}
+
+
+def gan_step(G, D, opt_G, opt_D, sample_real, sample_z, k=1, g_loss="non-saturating"):
+    """The lecture's algorithm: k D-steps on L_D, then one G-step on L_G, on fresh minibatches each time.
+
+    Shown in lessons 02, 03, 04 and 05 (inspect.getsource); tests/test_shown_source.py keeps the shown copies true.
+    """
+    if g_loss not in G_LOSSES:
+        raise ValueError(f"g_loss={g_loss!r} is unknown: use one of {', '.join(map(repr, G_LOSSES))}.")
+    if k < 1:
+        raise ValueError(f"k={k} D-steps per G-step: k must be at least 1.")
+    for _ in range(k):
+        row = d_step(G, D, opt_D, sample_real, sample_z)
+    row.update(g_step(G, D, opt_G, sample_z, row.pop("batch"), g_loss))
+    return row
 
 
 class History(defaultdict):
-    """history["loss_D"] is a list with one float per step; len(history) is the number of steps."""
+    """history["loss_D"] is a list with one float per step; history.steps is the number of steps.
+
+    A dict of lists (so it saves as JSON): len(history) counts its keys, as for any dict."""
 
     def __init__(self):
         super().__init__(list)
@@ -69,7 +88,8 @@ class History(defaultdict):
         for key, value in row.items():
             self[key].append(value)
 
-    def __len__(self):
+    @property
+    def steps(self) -> int:
         return len(next(iter(self.values()), []))
 
 
@@ -82,7 +102,7 @@ def fit(step, steps, history=None, every=0, on_update=None, desc="training", pro
     """
     history = History() if history is None else history
     history.stop_reason = None
-    start = len(history)
+    start = history.steps
     bar = tqdm(range(steps), desc=desc, disable=not progress, leave=False)
     try:
         for i in bar:
@@ -99,7 +119,7 @@ def fit(step, steps, history=None, every=0, on_update=None, desc="training", pro
                 on_update(history)
     except KeyboardInterrupt:
         history.stop_reason = "interrupted"
-        print(f"Interrupted after {len(history)} steps: model and history are kept; run the cell again to continue.")
+        print(f"Interrupted after {history.steps} steps: model and history are kept; run the cell again to continue.")
     finally:
         bar.close()
     if on_update is not None and every:

@@ -9,7 +9,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from gan_lessons.data import batches
+from gan_lessons.digit_data import batches
 from gan_lessons.train import discriminator_loss, fit, generator_loss
 
 

@@ -34,21 +34,23 @@ def test_bad_arguments_are_clear(capsys):
 
 def test_d_width_widens_only_the_discriminator():
     """--d-width reaches D (its first conv's channels) and leaves G, whose shipped weights must keep loading, alone."""
-    from gan_lessons.digit_gan import DEFAULTS, DigitGAN
+    from gan_lessons.digit_gan import DCGAN, DigitGAN
     images = torch.rand(128, 1, 28, 28, generator=torch.Generator().manual_seed(0)) * 2 - 1
-    narrow, wide = DigitGAN(images, d_width=16), DigitGAN(images, d_width=32)
+    narrow, wide = DigitGAN(images, DCGAN.but(d_width=16)), DigitGAN(images, DCGAN.but(d_width=32))
     assert (narrow.D.net[0].out_channels, wide.D.net[0].out_channels) == (16, 32)
     assert [p.shape for p in narrow.G.parameters()] == [p.shape for p in wide.G.parameters()]
-    assert parse(["--d-width", "24"]).d_width == 24 and parse([]).d_width == DEFAULTS["d_width"]
+    assert parse(["--d-width", "24"]).d_width == 24 and parse([]).d_width == DCGAN.d_width
     shipped = checkpoints.WEIGHTS_DIR / "dcgan_generator.pt"
-    G = checkpoints.load(DCGANGenerator(DEFAULTS["z_dim"], ngf=DEFAULTS["width"]), shipped)
-    assert G(torch.zeros(2, DEFAULTS["z_dim"])).shape == (2, 1, 28, 28)
+    G = checkpoints.load(DCGANGenerator(DCGAN.z_dim, ngf=DCGAN.width), shipped)
+    assert G(torch.zeros(2, DCGAN.z_dim)).shape == (2, 1, 28, 28)
 
 
 def test_a_step_moves_both_networks_and_unknown_options_fail():
-    from gan_lessons.digit_gan import DigitGAN
+    from gan_lessons.digit_gan import DCGAN, DigitConfig, DigitGAN
     images = torch.rand(128, 1, 28, 28, generator=torch.Generator().manual_seed(0)) * 2 - 1
-    gan = DigitGAN(images, batch_size=16)
+    state = torch.get_rng_state()
+    gan = DigitGAN(images, DCGAN.but(batch_size=16))
+    assert torch.equal(state, torch.get_rng_state()), "building a DigitGAN must not reseed the caller's RNG"
     before = [p.detach().clone() for p in (*gan.G.parameters(), *gan.D.parameters())]
     row = gan.step()
     after = list(gan.G.parameters()) + list(gan.D.parameters())
@@ -57,4 +59,17 @@ def test_a_step_moves_both_networks_and_unknown_options_fail():
     assert any(not torch.equal(b, a) for b, a in zip(before[n_G:], after[n_G:])), "D did not move"
     assert gan.steps == 1 and {"loss_D", "loss_G"} <= set(row)
     with pytest.raises(ValueError, match="unknown option"):
-        DigitGAN(images, ndf=32)
+        DCGAN.but(ndf=32)
+    with pytest.raises(ValueError, match="kind"):
+        DigitConfig(kind="vae")
+    with pytest.raises(ValueError, match="positive"):
+        DCGAN.but(lr_D=0.0)
+
+
+def test_bench_options_are_the_config_fields():
+    from dataclasses import fields
+
+    from gan_lessons.digit_gan import DigitConfig
+    args = parse(["--lr-D", "0.0005", "--batch-size", "32"])
+    assert (args.lr_D, args.batch_size) == (0.0005, 32)
+    assert all(hasattr(args, f.name) for f in fields(DigitConfig) if f.name != "kind")

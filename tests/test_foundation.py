@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from gan_lessons import checkpoints, data, device, quick
+from gan_lessons import checkpoints, device, digit_data, quick
 from gan_lessons.models import DCGANDiscriminator, DCGANGenerator, MLPDiscriminator, MLPGenerator, mlp
 from gan_lessons.train import fit, gan_step
 
@@ -47,7 +47,7 @@ def test_torchvision_path_reads_idx_files_without_network(tmp_path):
     for split, n in (("train", 12), ("t10k", 4)):
         _write_idx(raw, f"{split}-images-idx3-ubyte", rng.integers(0, 256, (n, 28, 28)))
         _write_idx(raw, f"{split}-labels-idx1-ubyte", np.arange(n) % 10)
-    digits = data.load_digits(root=tmp_path, train=True)
+    digits = digit_data.load_digits(root=tmp_path, train=True)
     assert digits.images.shape == (12, 1, 28, 28) and digits.labels.tolist() == [i % 10 for i in range(12)]
     assert -1.0 <= digits.images.min() and digits.images.max() <= 1.0
     assert "torchvision" in digits.source
@@ -59,12 +59,12 @@ def test_offline_fallback_is_fast_and_says_so(tmp_path, monkeypatch):
 
     monkeypatch.setattr(socket, "create_connection", no_network)
     start = time.perf_counter()
-    digits = data.load_digits(root=tmp_path)
+    digits = digit_data.load_digits(root=tmp_path)
     assert time.perf_counter() - start < 15
     assert digits.images.shape == (5000, 1, 28, 28)
     assert torch.bincount(digits.labels).tolist() == [500] * 10
     assert "offline fallback" in digits.source
-    assert data.load_digits(root=tmp_path) is digits  # loaded once per process
+    assert digit_data.load_digits(root=tmp_path) is digits  # loaded once per process
 
 
 def test_offline_fallback_does_not_hang_on_slow_dns(tmp_path, monkeypatch):
@@ -73,7 +73,7 @@ def test_offline_fallback_does_not_hang_on_slow_dns(tmp_path, monkeypatch):
 
     monkeypatch.setattr(socket, "create_connection", hang)
     start = time.perf_counter()
-    digits = data.load_digits(root=tmp_path, timeout=1.0)
+    digits = digit_data.load_digits(root=tmp_path, timeout=1.0)
     assert time.perf_counter() - start < 15 and "offline fallback" in digits.source
 
 
@@ -111,13 +111,13 @@ def test_a_few_gan_steps_give_a_finite_history(g_loss):
 
     history = fit(step, 5, progress=False)
     history = fit(step, 3, history=history, progress=False)  # running again continues
-    assert len(history) == 8 and history.stop_reason is None
+    assert history.steps == 8 and history.stop_reason is None
     assert all(np.isfinite(history[key]).all() for key in ("loss_D", "loss_G", "grad_G", "D_real", "D_fake"))
 
 
 def test_fit_stops_on_nan_with_a_sentence():
     history = fit(lambda: {"loss_D": float("nan"), "loss_G": 1.0}, 5, progress=False)
-    assert len(history) == 0 and "diverged" in history.stop_reason
+    assert history.steps == 0 and "diverged" in history.stop_reason
 
 
 def test_gan_step_rejects_unknown_loss():

@@ -1,1 +1,1 @@
-"""Benchmarks that print numbers: `python -m gan_lessons.bench toy2d` and `python -m gan_lessons.bench dcgan`."""
+"""Benchmarks that print numbers: `python -m gan_lessons.bench dashboard` and `python -m gan_lessons.bench dcgan`."""

@@ -2,7 +2,7 @@
 import importlib
 import sys
 
-BENCHES = ("toy2d", "dcgan", "sweep")
+BENCHES = ("toy_data", "dcgan", "sweep")
 
 
 def main(argv=None):

@@ -2,9 +2,9 @@
 
 Trains a DigitGAN with the lesson's defaults for a wall-clock budget (or a fixed --steps count), prints
 images/s and the digit metric at 1/4, 1/2 and all of the budget (30, 60 and 120 s for --seconds 120), and
-writes DIR/samples.pt (float [2000, 1, 28, 28] in [0, 1], from the sampling generator in eval mode: G, or its
-EMA copy when --ema-decay > 0; noise seed 0)
-and DIR/samples.png. Time spent measuring is not counted as training time.
+writes DIR/samples.pt (float [2000, 1, 28, 28] in [0, 1], from G in eval mode, noise seed 0) and
+DIR/samples.png. Every field of `digit_gan.DigitConfig` is an option (--width, --d-width, --lr-G, ...).
+Time spent measuring is not counted as training time.
 
 Determinism: the same seed and the same number of steps give the same numbers. A wall-clock budget,
 though, ends after however many steps this machine manages, so the step count (and with it every number)
@@ -12,16 +12,17 @@ depends on the machine and on what else runs on it; use --steps to compare runs 
 """
 import argparse
 import time
+from dataclasses import fields
 from pathlib import Path
 
 import torch
 from torchvision.utils import save_image
 
 from gan_lessons import checkpoints
-from gan_lessons.data import load_digits
 from gan_lessons.device import seed_everything
-from gan_lessons.digit_gan import DEFAULTS, DigitGAN
-from gan_lessons.metrics import digit_metric
+from gan_lessons.digit_data import load_digits
+from gan_lessons.digit_gan import DCGAN, DigitConfig, DigitGAN
+from gan_lessons.digit_metric import load_metric
 
 N_SAMPLES = 2000
 
@@ -32,15 +33,14 @@ def parse(argv):
     p.add_argument("--steps", type=int, default=None, help="train exactly this many steps instead (deterministic)")
     p.add_argument("--out", type=Path, default=Path("bench_out/dcgan"), help="folder for samples.pt/.png")
     p.add_argument("--device", default="cpu", help="cpu (default), cuda or mps")
-    p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)")
-    p.add_argument("--save", type=Path, default=None, help="also save the sampling generator's weights here")
+    p.add_argument("--save", type=Path, default=None, help="also save G's weights here")
     helps = {"width": "G's channels, ngf (the shipped generator has 16)",
              "d_width": "D's channels, ndf (set on its own: --width does not change it)"}
-    for key in ("width", "d_width", "batch_size", "z_dim"):
-        p.add_argument(f"--{key.replace('_', '-')}", type=int, default=DEFAULTS[key], help=helps.get(key))
-    for key in ("lr_G", "lr_D", "ema_decay"):
-        p.add_argument(f"--{key.replace('_', '-')}", type=float, default=DEFAULTS[key])
+    for f in fields(DigitConfig):   # the config's fields are the options, with its defaults
+        if f.name != "kind":
+            p.add_argument(f"--{f.name.replace('_', '-')}", type=type(getattr(DCGAN, f.name)),
+                           default=getattr(DCGAN, f.name), help=helps.get(f.name, f"default {getattr(DCGAN, f.name)}"))
     args = p.parse_args(argv)
     if args.seconds <= 0 or (args.steps is not None and args.steps <= 0):
         p.error("--seconds and --steps must be positive.")
@@ -52,7 +52,7 @@ def parse(argv):
 def report(gan, metric, label):
     samples = gan.sample(N_SAMPLES, seed=0)
     r = metric.evaluate(samples)
-    ips = gan.steps * gan.config["batch_size"] / max(gan.train_seconds, 1e-9)
+    ips = gan.steps * gan.config.batch_size / max(gan.train_seconds, 1e-9)
     print(f"{label} | step {gan.steps:6d} | {ips:7.0f} img/s | FD {r['fd']:7.1f} | classes {r['classes']:2d} "
           f"| confident {r['confident']:.2f} | sharpness {r['sharpness']:.2f} (real {r['real_sharpness']:.2f})",
           flush=True)
@@ -65,10 +65,10 @@ def main(argv=None):
         torch.set_num_threads(args.threads)
     seed_everything(args.seed)
     device = torch.device(args.device)
-    digits = load_digits()  # cached per process by gan_lessons.data
-    metric = digit_metric(device, digits=digits, verbose=True)
-    options = {k: getattr(args, k) for k in ("width", "d_width", "batch_size", "z_dim", "lr_G", "lr_D", "ema_decay")}
-    gan = DigitGAN(digits.images, "dcgan", device=device, seed=args.seed, **options)
+    digits = load_digits()  # cached per process by gan_lessons.digit_data
+    metric = load_metric(device, digits=digits, verbose=True)
+    config = DCGAN.but(**{f.name: getattr(args, f.name) for f in fields(DigitConfig) if f.name != "kind"})
+    gan = DigitGAN(digits.images, config, device=device)
     threads = f", {torch.get_num_threads()} threads" if device.type == "cpu" else ""
     budget = (f"{args.steps} steps" if args.steps
               else f"{args.seconds:g} s of training (step count depends on the machine)")
@@ -93,8 +93,8 @@ def main(argv=None):
     torch.save(images01, args.out / "samples.pt")
     save_image(images01[:100], args.out / "samples.png", nrow=10, pad_value=1.0)
     if args.save:
-        checkpoints.save(gan.sampler, args.save)
-        print(f"saved the sampling generator (EMA copy if --ema-decay > 0, else G) to {args.save} (+ .sha256)")
+        checkpoints.save(gan.G, args.save)
+        print(f"saved G to {args.save} (+ .sha256)")
     print(f"wrote {args.out / 'samples.pt'} {tuple(images01.shape)} and samples.png "
           f"[{time.perf_counter() - wall:.1f} s]; trained {gan.steps} steps in {gan.train_seconds:.1f} s")
     return result

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import torch
 
 DATASETS = ("ring", "grid")
-N_EVAL = 2500     # the papers evaluate on 2,500 generated samples
+N_EVAL = 2500     # the papers score 2,500 generated samples
 MIN_COUNT = 20    # high-quality samples a mode needs to count as covered
 
 
@@ -48,14 +48,14 @@ def sample(name: str, n: int, generator: torch.Generator | None = None) -> torch
     return centres[pick] + sigma(name) * torch.randn(n, 2, generator=generator)
 
 
-def sampler(name: str, batch: int, generator: torch.Generator | None = None):
+def batch_sampler(name: str, batch: int, generator: torch.Generator | None = None):
     """A `sample_real()` for gan_step: each call returns a fresh minibatch [batch, 2]."""
     centres, s = modes(name), sigma(name)
     return lambda: centres[torch.randint(len(centres), (batch,), generator=generator)] + \
         s * torch.randn(batch, 2, generator=generator)
 
 
-def density(name: str, xy: torch.Tensor) -> torch.Tensor:
+def pdf(name: str, xy: torch.Tensor) -> torch.Tensor:
     """p_data(x) of the mixture at points xy [..., 2] (for heatmaps and the interpolation path)."""
     centres, s = modes(name), sigma(name)
     d2 = ((xy.unsqueeze(-2) - centres) ** 2).sum(-1)                      # [..., M]
@@ -86,9 +86,3 @@ def quality(samples: torch.Tensor, name: str, min_count: int = MIN_COUNT) -> Qua
     return Quality(modes_covered=int((counts >= min_count).sum()), n_modes=len(centres),
                    high_quality=float(good.float().mean()) if len(samples) else 0.0, counts=counts.tolist())
 
-
-@torch.no_grad()
-def evaluate(G, name: str, z_dim: int, n: int = N_EVAL, seed: int = 1234) -> Quality:
-    """Quality of G on n samples from a fixed z (same seed, same z: runs compare fairly)."""
-    z = torch.randn(n, z_dim, generator=torch.Generator().manual_seed(seed))
-    return quality(G(z), name)

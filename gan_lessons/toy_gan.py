@@ -8,9 +8,9 @@ from dataclasses import dataclass, replace
 import torch
 from torch import nn
 
-from gan_lessons import toy2d
+from gan_lessons import toy_data
 from gan_lessons.models import mlp
-from gan_lessons.train import G_LOSSES, History, fit, gan_step, generator_loss
+from gan_lessons.train import G_LOSSES, History, d_step, fit, g_step, gan_step, generator_loss
 
 FIXES = ("none", "pack")
 
@@ -90,7 +90,7 @@ class ToyGAN:
             raise ValueError(f"fix={settings.fix!r} is unknown: use one of {', '.join(FIXES)}.")
         if settings.g_loss not in G_LOSSES:
             raise ValueError(f"g_loss={settings.g_loss!r} is unknown: use one of {', '.join(map(repr, G_LOSSES))}.")
-        toy2d.modes(settings.data)                               # validates the data set name
+        toy_data.modes(settings.data)                               # validates the data set name
         self.settings = s = settings
         self.pack = PACK if s.fix == "pack" else 1
         Gs, Ds = [], []
@@ -101,13 +101,13 @@ class ToyGAN:
                 Ds.append(mlp(2 * self.pack, 1, s.hidden))       # x (or PACK points side by side) -> logit
         self.G, self.D = (Gs[0], Ds[0]) if s.runs == 1 else (StackedMLP(Gs), StackedMLP(Ds))
         self.rng = torch.Generator().manual_seed(s.seed)         # the minibatch stream: this run's own
-        # fused Adam: one kernel for all parameters, about 10 % faster at this size (FACTS.md)
+        # fused Adam: one kernel for all parameters, about 10 % faster at this size (measured with bench dashboard)
         self.opt_G = torch.optim.Adam(self.G.parameters(), s.lr_G, betas=(0.5, 0.999), fused=True)
         self.opt_D = torch.optim.Adam(self.D.parameters(), s.lr_D, betas=(0.5, 0.999), fused=True)
         self.history = History()
         self._show_rng = torch.Generator().manual_seed(4321)
-        self.eval_z = torch.randn(toy2d.N_EVAL, s.z_dim, generator=torch.Generator().manual_seed(1234))
-        self._real = toy2d.sampler(s.data, s.runs * s.batch * self.pack, generator=self.rng)
+        self.eval_z = torch.randn(toy_data.N_EVAL, s.z_dim, generator=torch.Generator().manual_seed(1234))
+        self._real = toy_data.batch_sampler(s.data, s.runs * s.batch * self.pack, generator=self.rng)
         self._G_step = Packed(self.G, s.z_dim, self.pack) if self.pack > 1 else self.G
 
     # what gan_step needs: minibatches of real data and of z, in D's (packed) shape
@@ -122,6 +122,15 @@ class ToyGAN:
         return gan_step(self._G_step, self.D, self.opt_G, self.opt_D, self.sample_real, self.sample_z,
                         k=s.k, g_loss=s.g_loss)
 
+    def d_step(self) -> dict:
+        """One D-step alone (the dashboard's "D step" button): train.d_step, as gan_step calls it."""
+        return d_step(self._G_step, self.D, self.opt_D, self.sample_real, self.sample_z)
+
+    def g_step(self) -> dict:
+        """One G-step alone (the dashboard's "G step" button): train.g_step on a batch of D's size."""
+        s = self.settings
+        return g_step(self._G_step, self.D, self.opt_G, self.sample_z, s.runs * s.batch, s.g_loss)
+
     def train(self, steps, on_update=None, every=0, progress=True, desc=None):
         """train.fit on this run's step: the history grows, Ctrl-C keeps everything, NaN stops with a sentence."""
         desc = desc or f"{self.settings.data}, fix: {self.settings.fix}"
@@ -135,13 +144,13 @@ class ToyGAN:
             for group in opt.param_groups:
                 group["lr"] = lr
         if "data" in changes:
-            self._real = toy2d.sampler(self.settings.data, self.settings.runs * self.settings.batch * self.pack,
-                                       generator=self.rng)
+            s = self.settings
+            self._real = toy_data.batch_sampler(s.data, s.runs * s.batch * self.pack, generator=self.rng)
 
     # ---------- what the dashboard draws ----------
     def real_points(self, n):
         # its own generator: drawing (whose count depends on timing) must not shift the training's random stream
-        return toy2d.sample(self.settings.data, n, generator=self._show_rng)
+        return toy_data.sample(self.settings.data, n, generator=self._show_rng)
 
     def D_point(self, xy):
         """D's logit at single points; a packed D sees the point PACK times (its verdict on a clean pack)."""
@@ -171,4 +180,4 @@ class ToyGAN:
         return out.view(self.settings.runs, len(self.eval_z), 2)[run]
 
     def quality(self, run=0):
-        return toy2d.quality(self.samples(run), self.settings.data)
+        return toy_data.quality(self.samples(run), self.settings.data)

@@ -7,53 +7,53 @@ import torch
 from scipy.stats import multivariate_normal
 from torch import nn
 
-from gan_lessons import toy2d
+from gan_lessons import toy_data
 from gan_lessons.models import mlp
-from gan_lessons.toygan import PRESETS, Settings, StackedMLP, ToyGAN
+from gan_lessons.toy_gan import PRESETS, Settings, StackedMLP, ToyGAN
 
 
 @pytest.mark.parametrize("name,n_modes", [("ring", 8), ("grid", 25)])
 def test_exact_mode_centres_cover_everything(name, n_modes):
-    centres = toy2d.modes(name)
+    centres = toy_data.modes(name)
     samples = centres.repeat(100, 1)                     # 100 points on every centre
-    q = toy2d.quality(samples, name)
+    q = toy_data.quality(samples, name)
     assert (q.modes_covered, q.n_modes, q.high_quality) == (n_modes, n_modes, 1.0)
     assert q.counts == [100] * n_modes
 
 
 def test_one_mode_only_is_one_mode_at_full_quality():
-    q = toy2d.quality(toy2d.modes("ring")[3].repeat(2500, 1), "ring")
+    q = toy_data.quality(toy_data.modes("ring")[3].repeat(2500, 1), "ring")
     assert q.modes_covered == 1 and q.high_quality == 1.0 and q.counts[3] == 2500
 
 
 def test_far_away_points_are_not_high_quality():
-    q = toy2d.quality(torch.zeros(2500, 2), "ring")      # the centre of the ring: 2 away from every mode
+    q = toy_data.quality(torch.zeros(2500, 2), "ring")      # the centre of the ring: 2 away from every mode
     assert q.modes_covered == 0 and q.high_quality == 0.0
 
 
 def test_half_good_half_bad():
-    good = toy2d.modes("ring").repeat(157, 1)[:1250]     # 1,250 points spread over the 8 modes
-    q = toy2d.quality(torch.cat([good, torch.full((1250, 2), 10.0)]), "ring")
+    good = toy_data.modes("ring").repeat(157, 1)[:1250]     # 1,250 points spread over the 8 modes
+    q = toy_data.quality(torch.cat([good, torch.full((1250, 2), 10.0)]), "ring")
     assert q.modes_covered == 8 and q.high_quality == 0.5
 
 
 def test_three_sigma_boundary_and_min_count():
-    s = toy2d.sigma("ring")
-    centre = toy2d.modes("ring")[0]
+    s = toy_data.sigma("ring")
+    centre = toy_data.modes("ring")[0]
     inside = centre + torch.tensor([2.9 * s, 0.0])
     outside = centre + torch.tensor([3.1 * s, 0.0])
-    assert toy2d.quality(inside.repeat(30, 1), "ring").high_quality == 1.0
-    assert toy2d.quality(outside.repeat(30, 1), "ring").high_quality == 0.0
+    assert toy_data.quality(inside.repeat(30, 1), "ring").high_quality == 1.0
+    assert toy_data.quality(outside.repeat(30, 1), "ring").high_quality == 0.0
     # 19 high-quality samples on a mode are not enough to call it covered, 20 are
-    assert toy2d.quality(inside.repeat(19, 1), "ring").modes_covered == 0
-    assert toy2d.quality(inside.repeat(20, 1), "ring").modes_covered == 1
+    assert toy_data.quality(inside.repeat(19, 1), "ring").modes_covered == 0
+    assert toy_data.quality(inside.repeat(20, 1), "ring").modes_covered == 1
 
 
-@pytest.mark.parametrize("name", toy2d.DATASETS)
+@pytest.mark.parametrize("name", toy_data.DATASETS)
 def test_real_data_scores_the_known_fraction(name):
     """For a 2D Gaussian, P(|x - mu| <= 3 sigma) = 1 - exp(-9/2) = 0.98889 (a chi distribution, 2 dof)."""
-    x = toy2d.sample(name, 20000, generator=torch.Generator().manual_seed(0))
-    q = toy2d.quality(x, name)
+    x = toy_data.sample(name, 20000, generator=torch.Generator().manual_seed(0))
+    q = toy_data.quality(x, name)
     expected = 1 - math.exp(-4.5)
     # binomial standard error on 20,000 draws is 0.0007: 0.004 is more than 5 of them
     assert abs(q.high_quality - expected) < 0.004, (q.high_quality, expected)
@@ -63,18 +63,18 @@ def test_real_data_scores_the_known_fraction(name):
 def test_density_matches_scipy():
     name = "grid"
     xy = torch.tensor([[0.0, 0.0], [2.03, -1.98], [1.0, 1.0], [4.1, 4.0]])
-    ours = toy2d.density(name, xy).numpy()
-    s = toy2d.sigma(name)
+    ours = toy_data.pdf(name, xy).numpy()
+    s = toy_data.sigma(name)
     ref = np.mean([multivariate_normal(mean=m.numpy(), cov=s * s * np.eye(2)).pdf(xy.numpy())
-                   for m in toy2d.modes(name)], axis=0)
+                   for m in toy_data.modes(name)], axis=0)
     np.testing.assert_allclose(ours, ref, rtol=1e-5, atol=1e-30)
 
 
 def test_bad_input_says_what_to_do():
     with pytest.raises(ValueError, match="unknown"):
-        toy2d.modes("spiral")
+        toy_data.modes("spiral")
     with pytest.raises(ValueError, match=r"\[N, 2\]"):
-        toy2d.quality(torch.zeros(10, 3), "ring")
+        toy_data.quality(torch.zeros(10, 3), "ring")
     with pytest.raises(ValueError, match="fix"):
         ToyGAN(Settings(fix="magic"))
 
@@ -85,10 +85,10 @@ def test_toy_gan_steps_give_finite_losses_and_history_length(settings):
     gan = ToyGAN(settings)
     gan.train(5, progress=False)
     history = gan.train(3, progress=False)          # training again continues the same history
-    assert len(history) == 8 and history.stop_reason is None
+    assert history.steps == 8 and history.stop_reason is None
     for key in ("loss_D", "loss_G", "grad_G", "D_real", "D_fake"):
         assert len(history[key]) == 8 and np.isfinite(history[key]).all(), key
-    assert gan.quality().n_modes == len(toy2d.modes(settings.data))
+    assert gan.quality().n_modes == len(toy_data.modes(settings.data))
 
 
 def test_same_seed_same_numbers_whatever_the_global_rng():
@@ -118,9 +118,9 @@ def test_stacked_mlp_refuses_what_it_cannot_stack(net):
 
 
 def test_view_limit_shows_every_mode():
-    for name in toy2d.DATASETS:
-        lim = toy2d.view_limit(name)
-        assert toy2d.modes(name).abs().max() + 0.5 < lim < toy2d.modes(name).abs().max() + 1
+    for name in toy_data.DATASETS:
+        lim = toy_data.view_limit(name)
+        assert toy_data.modes(name).abs().max() + 0.5 < lim < toy_data.modes(name).abs().max() + 1
 
 
 def test_live_changes_reach_the_optimisers():

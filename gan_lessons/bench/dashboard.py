@@ -1,4 +1,4 @@
-"""`python -m gan_lessons.bench toy2d`: train the ring with the dashboard drawing off-screen, print the rates.
+"""`python -m gan_lessons.bench dashboard`: train the ring with the dashboard drawing off-screen, print the rates.
 
 Steps/s counts every step over the whole wall time, drawing included (what a projected session feels).
 """
@@ -11,7 +11,7 @@ matplotlib.use("Agg")  # off-screen: no display needed
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m gan_lessons.bench toy2d", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m gan_lessons.bench dashboard", description=__doc__)
     parser.add_argument("--steps", type=int, default=6000, help="training steps (default 6000)")
     parser.add_argument("--preset", default="packed", help="vanilla, collapsed or packed (default packed)")
     parser.add_argument("--data", default="ring", help="ring or grid (default ring)")
@@ -25,15 +25,15 @@ def main(argv=None):
 
     import torch
 
-    from gan_lessons import dashboard
-    from gan_lessons.toygan import PRESETS, ToyGAN
+    from gan_lessons import toy_dashboard
+    from gan_lessons.toy_gan import PRESETS, ToyGAN
 
     if args.preset not in PRESETS:
         raise SystemExit(f"--preset {args.preset!r} is unknown: use one of {', '.join(PRESETS)}.")
     torch.set_num_threads(args.threads)
     settings = dataclasses.replace(PRESETS[args.preset], data=args.data, seed=args.seed)
-    dash = dashboard.Dashboard(ToyGAN(settings))
-    fps = args.fps or dashboard.FPS
+    dash = toy_dashboard.Dashboard(ToyGAN(settings))
+    fps = args.fps or toy_dashboard.FPS
 
     # one redraw alone, for the record
     t = time.perf_counter()
@@ -41,13 +41,13 @@ def main(argv=None):
         dash.redraw()
     draw_ms = (time.perf_counter() - t) / 5 * 1000
 
-    frames0, steps0 = dash.frames, len(dash.gan.history)
+    frames0, steps0 = dash.frames, dash.gan.history.steps
     start, cpu_start = time.perf_counter(), time.process_time()
     history = dash.train(args.steps, fps=fps, progress=False)   # the notebook's own live-training path
-    steps = len(history) - steps0
+    steps = history.steps - steps0
     wall, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     q = dash.gan.quality()
-    print(f"toy2d bench: {args.data}, preset {args.preset}, {settings.k=}, {torch.get_num_threads()} thread(s), "
+    print(f"toy_data bench: {args.data}, preset {args.preset}, {settings.k=}, {torch.get_num_threads()} thread(s), "
           f"{wall:.1f} s")
     print(f"one redraw: {draw_ms:.0f} ms")
     print(f"training steps/s (drawing included): {steps / wall:.0f}")

@@ -126,7 +126,7 @@ def _classes(probs: torch.Tensor, min_fraction: float = 0.05) -> int:
 
 
 class DigitMetric:
-    """Frechet distance on classifier features, classes covered, sharpness. Build with digit_metric()."""
+    """Frechet distance on classifier features, classes covered, sharpness. Build with load_metric()."""
 
     def __init__(self, classifier: DigitClassifier, real_images: torch.Tensor, source: str, device="cpu"):
         self.device = torch.device(device)
@@ -184,7 +184,7 @@ def load_classifier(path=CLASSIFIER_PATH, digits=None, verbose: bool = True) -> 
     """The shipped classifier; train and save it on first use when the file is absent."""
     model = DigitClassifier()
     if not path.exists():
-        from gan_lessons.data import load_digits
+        from gan_lessons.digit_data import load_digits
         digits = digits if digits is not None else load_digits(verbose=verbose)
         model = train_classifier(digits, verbose=verbose)
         checkpoints.save(model, path)
@@ -194,12 +194,12 @@ def load_classifier(path=CLASSIFIER_PATH, digits=None, verbose: bool = True) -> 
     return checkpoints.load(model, path)
 
 
-def digit_metric(device=None, digits=None, verbose: bool = True) -> DigitMetric:
+def load_metric(device=None, digits=None, verbose: bool = True) -> DigitMetric:
     """The course's ruler, built once per process and device (reference: up to 5,000 real digits).
     Pass the `digits` you already loaded to skip loading them again (parsing the offline set takes seconds)."""
     device = torch.device(device if device is not None else "cpu")
     if str(device) not in _CACHE:
-        from gan_lessons.data import load_digits
+        from gan_lessons.digit_data import load_digits
         digits = digits if digits is not None else load_digits(verbose=verbose)
         classifier = load_classifier(digits=digits, verbose=verbose)
         real = digits.images
