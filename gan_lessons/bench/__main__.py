@@ -2,7 +2,7 @@
 import importlib
 import sys
 
-BENCHES = ("toy_data", "dcgan", "sweep")
+BENCHES = ("dashboard", "dcgan", "sweep")
 
 
 def main(argv=None):

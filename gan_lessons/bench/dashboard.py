@@ -47,7 +47,7 @@ def main(argv=None):
     steps = history.steps - steps0
     wall, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     q = dash.gan.quality()
-    print(f"toy_data bench: {args.data}, preset {args.preset}, {settings.k=}, {torch.get_num_threads()} thread(s), "
+    print(f"dashboard bench: {args.data}, preset {args.preset}, {settings.k=}, {torch.get_num_threads()} thread(s), "
           f"{wall:.1f} s")
     print(f"one redraw: {draw_ms:.0f} ms")
     print(f"training steps/s (drawing included): {steps / wall:.0f}")
