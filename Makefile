@@ -22,16 +22,21 @@ $(STAMP): requirements.txt pyproject.toml
 	@touch $(STAMP)
 
 # Students get the student edition (exercises to write); `make lab EDITION=instructor` opens the lessons with solutions.
+# `make lab LANG=zh` (or a Chinese locale, LANG=zh_CN.UTF-8) opens the Chinese edition (README.zh.md).
 EDITION ?= student
+LESSON_LANG := $(if $(filter zh%,$(LANG)),zh,en)
+LAB_DIR := $(if $(filter zh,$(LESSON_LANG)),editions/zh$(if $(filter instructor,$(EDITION)),,-student)/,$(if $(filter instructor,$(EDITION)),notebooks/,editions/student/))
 lab: setup
-	$(VENV)/bin/jupyter lab $(if $(filter instructor,$(EDITION)),notebooks/,editions/student/) \
-	    $(if $(filter 0,$(shell id -u)),--allow-root)  # root: containers, CI images
+	@echo "opening $(LAB_DIR)"
+	$(if $(filter zh,$(LANG)),LANG=C.UTF-8) $(VENV)/bin/jupyter lab $(LAB_DIR) \
+	    $(if $(filter 0,$(shell id -u)),--allow-root)  # root: containers, CI images; LANG=zh is no locale, so C.UTF-8
 
-# Rebuild the student edition after changing a lesson (make test fails while it is stale).
+# Rebuild the student and Chinese editions after changing a lesson or a translation (make test fails while stale).
 editions: setup
 	$(PY) -m gan_lessons.editions build
 
-# Everything, with the lessons in default mode (what students run): unit tests, nbval, the browser test.
+# Everything, with the lessons in default mode (what students run): unit tests, nbval, the browser test, and
+# tests/test_install.py (a wheel in throwaway venvs; lessons outside the checkout, with ipywidgets 7.7.1 from PyPI).
 test: setup
 	$(PY) -m pytest -v
 

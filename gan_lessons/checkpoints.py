@@ -1,7 +1,8 @@
 """Save and load weights safely: atomic writes, a sha256 beside each file, weights_only loading.
 
-Shipped weights live in data/weights/NAME.pt with NAME.pt.sha256 next to it; loading refuses a file whose
-checksum differs, so a half-downloaded or edited file never silently gives wrong digits.
+Shipped weights are package data, gan_lessons/weights/NAME.pt with NAME.pt.sha256 next to it, so they come
+with every install (pip, Colab) as well as with a checkout; loading refuses a file whose checksum differs, so a
+half-downloaded or edited file never silently gives wrong digits. Retrained weights go to the user's data folder.
 """
 import hashlib
 import json
@@ -13,7 +14,14 @@ import torch
 
 from gan_lessons import settings
 
-WEIGHTS_DIR = settings.REPO_DATA / "weights"  # shipped, committed, checksummed
+WEIGHTS_DIR = settings.PACKAGE_DIR / "weights"  # shipped (package data), committed, checksummed; read-only
+
+
+def _restore_hint(path: Path) -> str:
+    """How to get a good copy back: git in a checkout, a reinstall for a pip-installed package."""
+    if settings.CHECKOUT_DATA is not None or not path.is_relative_to(WEIGHTS_DIR):
+        return f"`git checkout -- {path}`"
+    return "`pip install --force-reinstall --no-deps gan_lessons` (from the source you installed it from)"
 
 
 def sha256(path) -> str:
@@ -47,15 +55,15 @@ def load(model: torch.nn.Module, path, device="cpu") -> torch.nn.Module:
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"{path} does not exist: train the model in the notebook (default mode) "
-                                f"or restore the file with `git checkout -- {path}`.")
+                                f"or restore the file with {_restore_hint(path)}.")
     expected_file = Path(f"{path}.sha256")
     if not expected_file.exists():
         raise FileNotFoundError(f"{expected_file} is missing, so {path.name} cannot be verified: "
-                                f"restore both files with `git checkout -- {path.parent}`.")
+                                f"restore both files with {_restore_hint(path.parent)}.")
     expected, actual = expected_file.read_text().split()[0], sha256(path)
     if actual != expected:
         raise ValueError(f"{path} is corrupted or was replaced (sha256 {actual[:12]}... != {expected[:12]}...): "
-                         f"restore it with `git checkout -- {path}` or retrain and save it again.")
+                         f"restore it with {_restore_hint(path)} or retrain and save it again.")
     state = torch.load(path, map_location=device, weights_only=True)
     try:
         model.load_state_dict(state)
@@ -74,7 +82,7 @@ def _rounded(history):
 
 
 def retrained_dir() -> Path:
-    """Where retraining saves (git-ignored): the shipped files in data/weights/ are never overwritten."""
+    """Where retraining saves (data_dir()/retrained, git-ignored): the shipped weights are never overwritten."""
     return settings.data_dir() / "retrained"
 
 
@@ -83,7 +91,7 @@ def load_or_train(models: dict, train, name: str, device="cpu", retrain: bool = 
 
     retrain: `history = train()` trains the modules in place, then each is saved to `retrained_dir()`
     with its history as NAME_history.json. Otherwise each is loaded (sha256-checked) from `retrained_dir()`
-    when an earlier retrain left all of them there, else from the shipped `data/weights/`.
+    when an earlier retrain left all of them there, else from the shipped `WEIGHTS_DIR` (gan_lessons/weights).
     rehearse (quick mode): `train()` runs (its step counts shrunk) so the tests exercise it, then the
     weights are loaded as above and nothing is saved.
     """

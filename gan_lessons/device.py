@@ -4,7 +4,7 @@ import random
 import numpy as np
 import torch
 
-from gan_lessons import settings
+from gan_lessons import checkpoints, settings
 
 _CHOICES = ("cuda", "mps", "cpu")
 
@@ -35,11 +35,13 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)  # also seeds every CUDA device
 
 
-def setup(seed: int = 0, threads: int | None = None) -> torch.device:
-    """What every notebook's setup cell calls: seed, threads, device; prints them and quick mode.
+def setup(seed: int = 0, threads: int | None = None, large: bool | None = None) -> torch.device:
+    """What every notebook's setup cell calls: seed, threads, device; prints them, quick mode, and where data
+    (downloads, caches, retrained weights) and the shipped weights come from.
 
     GAN_LESSONS_SEED and GAN_LESSONS_THREADS override `seed` and `threads` (the seed sweep uses them).
-    threads=None keeps torch's default. Thread count changes the order of float sums, so a GAN's
+    threads=None keeps torch's default. large=True turns projector mode on for this notebook (else
+    GAN_LESSONS_LARGE decides; see gan_lessons.plotting). Thread count changes the order of float sums, so a GAN's
     trajectory depends on it (and on the CPU model): the same seed repeats only on the same machine.
     """
     seed = settings.seed(seed)
@@ -47,8 +49,14 @@ def setup(seed: int = 0, threads: int | None = None) -> torch.device:
     if threads:
         torch.set_num_threads(threads)
     seed_everything(seed)
+    if large is not None:
+        from gan_lessons import plotting
+        plotting.set_large(large)
     device = get_device()
     name = torch.cuda.get_device_name(device) if device.type == "cuda" else f"{torch.get_num_threads()} CPU threads"
+    from gan_lessons.plotting import is_large
     print(f"device: {device} ({name}) | seed: {seed} | quick mode: {'ON' if settings.quick() else 'off'} "
-          f"| torch {torch.__version__}")
+          f"| projector mode: {'ON' if is_large() else 'off'} | torch {torch.__version__}")
+    # An installed package (Colab, pip) writes elsewhere than a checkout: say where, so a student can find it.
+    print(f"data: {settings.data_dir()} | shipped weights: {checkpoints.WEIGHTS_DIR}")
     return device

@@ -9,7 +9,7 @@ Three measurements, all on images [N, 1, 28, 28] in [-1, 1]:
 - sharpness: the variance of the Laplacian, high for crisp strokes and low for blur.
 
 The classifier is trained by this module on load_digits() in seconds and cached (shipped) in
-data/weights/digit_classifier.pt, so every lesson measures with the same ruler.
+gan_lessons/weights/digit_classifier.pt, so every lesson measures with the same ruler.
 """
 import numpy as np
 import torch

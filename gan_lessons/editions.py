@@ -30,7 +30,8 @@ EDITIONS = REPO / "editions"
 STUDENT = EDITIONS / "student"
 # edition folder: (language, student?)
 KINDS = {"student": ("en", True), "zh": ("zh", False), "zh-student": ("zh", True)}
-SOLUTION_LABEL = {"en": "<b>Solution</b> (open it after you have tried)", "zh": "<b>参考答案</b>（先自己试一试，再展开）"}
+SOLUTION_LABEL = {"en": "<b>Solution</b> (open it after you have tried)",
+                  "zh": "<b>参考答案</b>（先自己试一试，再展开）"}
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 STUB = 'raise NotImplementedError("your code here: replace this line")'
 CHECK_CALL = re.compile(r"\bexercises\.check\(")

@@ -14,6 +14,18 @@ PROJECTOR_PX = 1280      # the width a projected figure is shown at
 PROJECTOR_PT = 14        # the smallest text wanted there, in points (1 pt = 4/3 CSS px)
 RENDERED = []            # (figure width in inches, smallest text in points at PROJECTOR_PX), projector mode only
 _large = None            # set_large(): a setup cell's choice, over the environment's
+# Chinese text in a figure: DejaVu Sans (matplotlib's default) has no CJK glyphs, so matplotlib falls back, glyph by
+# glyph, to the first of these that is installed (Linux: fonts-noto-cjk; macOS: PingFang SC; Windows: Microsoft YaHei).
+# Fallback works across the families named in font.family, not across a generic family's list.
+CJK_FONTS = ["Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "SimHei",
+             "WenQuanYi Micro Hei"]
+
+
+def _installed(families):
+    """The families matplotlib can find here, in the given order (naming a missing one would log a warning)."""
+    from matplotlib import font_manager
+    have = {f.name for f in font_manager.fontManager.ttflist}
+    return [f for f in families if f in have]
 
 
 def is_large() -> bool:
@@ -80,6 +92,7 @@ def set_style(large: bool | None = None) -> None:
         "lines.markersize": 9 if large else 6,
         "axes.grid": True,
         "grid.alpha": 0.3,
+        "font.family": ["DejaVu Sans", *_installed(CJK_FONTS)[:1]],
         "figure.hooks": ["gan_lessons.plotting:projector_hook"] if large else [],
     })
 
@@ -116,17 +129,3 @@ def plot_densities(ax, grid, curves: dict, data=None, bins: int = 60, title: str
         ax.set_title(title)
     return ax
 
-
-def show_in(output, fig) -> None:
-    """Replace what an ipywidgets Output shows with `fig` (as PNG), then close the figure.
-
-    Setting `output.outputs` syncs the widget's state instead of capturing printed output (`with output:`),
-    so the swap is atomic (no flicker) and nbconvert can execute the notebook with
-    --ExecutePreprocessor.store_widget_state=False, where capturing crashes nbclient 0.10 (KeyError on the
-    widget's comm id).
-    """
-    from IPython.core.formatters import format_display_data
-
-    data, metadata = format_display_data(fig)
-    output.outputs = ({"output_type": "display_data", "data": data, "metadata": metadata},)
-    plt.close(fig)

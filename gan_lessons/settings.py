@@ -4,11 +4,16 @@ Each function reads the environment when called (not at import), so a test or a 
 switch and see the effect. Bad values fail with one sentence that says which values are allowed.
 """
 import os
+import sys
 from pathlib import Path
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"", "0", "false", "no", "off"}
-REPO_DATA = Path(__file__).resolve().parent.parent / "data"
+PACKAGE_DIR = Path(__file__).resolve().parent
+# A checkout (pyproject.toml and notebooks/ beside the package) keeps its downloads in its own data/ folder;
+# an installed package (pip, Colab) has no such folder it may write to.
+_ROOT = PACKAGE_DIR.parent
+CHECKOUT_DATA = _ROOT / "data" if (_ROOT / "pyproject.toml").is_file() and (_ROOT / "notebooks").is_dir() else None
 
 
 def _flag(name: str) -> bool:
@@ -64,7 +69,20 @@ def large() -> bool:
     return _flag("GAN_LESSONS_LARGE")
 
 
+def user_cache_dir() -> Path:
+    """The per-user cache folder of an installed package: %LOCALAPPDATA% on Windows, else $XDG_CACHE_HOME or
+    ~/.cache (each + /gan_lessons)."""
+    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA", "").strip():
+        return Path(os.environ["LOCALAPPDATA"].strip()) / "gan_lessons"
+    xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
+    return base.resolve() / "gan_lessons"
+
+
 def data_dir() -> Path:
-    """Where downloads, caches and retrained weights go: GAN_LESSONS_DATA, else data/ in this checkout."""
+    """Where downloads, caches and retrained weights go: GAN_LESSONS_DATA, else data/ in a checkout, else
+    the per-user cache folder (an installed package never writes inside site-packages)."""
     raw = os.environ.get("GAN_LESSONS_DATA", "").strip()
-    return Path(raw).expanduser().resolve() if raw else REPO_DATA
+    if raw:
+        return Path(raw).expanduser().resolve()
+    return CHECKOUT_DATA if CHECKOUT_DATA is not None else user_cache_dir()

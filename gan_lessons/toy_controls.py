@@ -23,6 +23,8 @@ class Controls:
     def __init__(self, dashboard):
         import ipywidgets as widgets
 
+        from gan_lessons.live import LiveBox
+
         self.dash = dashboard
         s = dashboard.gan.settings
         self.image = widgets.Image(value=dashboard.png(), format="png")
@@ -54,11 +56,13 @@ class Controls:
         for name, button in self.presets.items():
             button.on_click(lambda _, name=name: self.reset(PRESETS[name]))
         dashboard.on_frame.append(self._show)
-        self.box = widgets.VBox([self.image,
-                                 widgets.HBox([self.w["k"], self.w["lr_G"], self.w["lr_D"]]),
-                                 widgets.HBox([self.w["g_loss"], self.w["data"], self.w["fix"], self.speed]),
-                                 widgets.HBox(list(self.buttons.values())),
-                                 widgets.HBox(list(self.presets.values())), self.status])
+        # one output: the live panel, or (no kernel, e.g. on GitHub) a still PNG of the figure it showed
+        self.box = LiveBox([self.image,
+                            widgets.HBox([self.w["k"], self.w["lr_G"], self.w["lr_D"]]),
+                            widgets.HBox([self.w["g_loss"], self.w["data"], self.w["fix"], self.speed]),
+                            widgets.HBox(list(self.buttons.values())),
+                            widgets.HBox(list(self.presets.values())), self.status],
+                           still=lambda: self.image.value)
 
     def _show(self, dash):
         self.image.value = dash.png()

@@ -20,7 +20,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
-from gan_lessons import settings, toy_data
+from gan_lessons import plotting, toy_data
 from gan_lessons.toy_gan import PRESETS, Settings, ToyGAN
 
 FPS = 6              # frames per second while training: smooth on a projector, cheap on the CPU
@@ -201,7 +201,7 @@ class Dashboard:
 
     def __init__(self, gan: ToyGAN | None = None, large: bool | None = None, dpi: int = 72):
         self.gan = gan if gan is not None else ToyGAN(PRESETS["vanilla"])
-        self.large = settings.large() if large is None else large
+        self.large = plotting.is_large() if large is None else large
         self.figure = DashboardFigure(self.gan.settings.data, LARGE if self.large else SMALL, dpi=dpi)
         self.log = MetricLog()
         self.frames = 0
@@ -284,9 +284,12 @@ class Dashboard:
         self.redraw()
 
     def widget(self):
-        """A live ipywidgets.Image of the figure, updated at every frame."""
-        import ipywidgets as widgets
-        image = widgets.Image(value=self.png(), format="png")
+        """A live image of the figure (an ipywidgets.Image), updated at every frame.
+
+        Call its `show()`: where widgets do not run, the notebook then shows the last frame as a still PNG.
+        """
+        from gan_lessons.live import LiveImage
+        image = LiveImage(self.png())
         self.on_frame.append(lambda dash: setattr(image, "value", dash.png()))
         return image
 

@@ -19,9 +19,11 @@ REPO = Path(__file__).resolve().parent.parent
 TRANSLATIONS = REPO / "translations"
 LANGUAGES = ("zh",)
 MARK = re.compile(r"^<!-- cell (\S+) en:([0-9a-f]{12}) -->[ \t]*$", re.M)
-HEADER = ("<!-- Chinese (简体中文) markdown of notebooks/{name}, one block per markdown cell. A block starts with\n"
-          "     `<!-- cell ID en:HASH -->`, HASH = the first 12 hex digits of sha256 of the English cell it translates.\n"
-          "     Rebuild with `python -m gan_lessons.editions build`; `... status` lists missing and stale blocks. -->\n")
+HEADER = ("<!-- Chinese (简体中文) markdown of notebooks/{name}, one block per markdown cell. "
+          "A block starts with\n     `<!-- cell ID en:HASH -->`, HASH = the first 12 hex digits of sha256 "
+          "of the English cell it translates.\n"
+          "     Rebuild with `python -m gan_lessons.editions build`; "
+          "`... status` lists missing and stale blocks. -->\n")
 
 
 def en_hash(text: str) -> str:
@@ -103,6 +105,7 @@ def skeleton(nb, lesson: str, lang: str) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     text = path.read_text(encoding="utf-8") if path.exists() else HEADER.format(name=Path(lesson).name)
     for cell in missing:
-        text = text.rstrip("\n") + f"\n\n<!-- cell {cell.id} en:{en_hash(cell.source)} -->\nTODO {lang}: {cell.source}\n"
+        mark = f"<!-- cell {cell.id} en:{en_hash(cell.source)} -->"
+        text = text.rstrip("\n") + f"\n\n{mark}\nTODO {lang}: {cell.source}\n"
     path.write_text(text, encoding="utf-8")
     return len(missing)

@@ -3,6 +3,8 @@
 One JupyterLab server per test session serves a temporary copy of notebooks/ (Lab autosaves outputs, so the
 repo's notebooks are never opened). For each (notebook, slider) row below: open the notebook, run all cells in
 quick mode, move the slider with the keyboard, and assert that its readout and the plot image both changed.
+Each slider cell shows one gan_lessons.live.LiveFigure: the sliders over an Image widget redrawn by the kernel.
+test_dashboard_half_steps clicks lesson 03's "D step" / "G step" and checks which panels of the figure changed.
 Screenshots before and after are kept under artifacts/browser/ (git-ignored) for inspection.
 
 Later lessons add rows to SLIDERS; a row whose notebook does not exist yet is skipped.
@@ -30,10 +32,11 @@ SLIDERS = [
     ("01_generative_models_mle.ipynb", "σ"),
     ("02_optimal_discriminator_js.ipynb", "p_g mean"),
     ("02_optimal_discriminator_js.ipynb", "p_g width"),
-    ("03_vanilla_gan_training.ipynb", "α"),
     ("04_dcgan_mnist.ipynb", "α (digits)"),
     ("05_adversarial_loss_vs_mse.ipynb", "D snapshot"),
     ("06_vae_vs_gan.ipynb", "α (VAE codes)"),
+    # last, so test_dashboard_half_steps (defined after the slider test) reuses this run of lesson 03
+    ("03_vanilla_gan_training.ipynb", "α"),
 ]
 
 REPO = Path(__file__).resolve().parent.parent
@@ -41,7 +44,7 @@ NOTEBOOKS = Path(os.environ.get("GAN_LESSONS_BROWSER_NOTEBOOKS", REPO / "noteboo
 STUDENT = REPO / "editions" / "student"
 ARTIFACTS = REPO / "artifacts" / "browser"
 CHROMIUM = os.environ.get("GAN_LESSONS_CHROMIUM", "/usr/lib/chromium/chromium")
-# Needed as root on a closed network (see shared FACTS): no sandbox, no GPU, no phoning home.
+# Needed as root on a closed network (DEVELOPERS.md, facts): no sandbox, no GPU, no phoning home.
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run"]
 TIMEOUT_MS = 60_000  # a kernel start (torch import) takes far longer than Playwright's default 5 s
@@ -112,8 +115,6 @@ def lab(chromium_path, tmp_path_factory):
         shutil.copytree(STUDENT, root / "student", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     for nb in [*(root / "notebooks").rglob("*.ipynb"), *(root / "student").rglob("*.ipynb")]:
         _strip_outputs(nb)  # committed outputs would look like a finished run
-    if (REPO / "data").exists():  # notebooks may read ../data/weights/... relative to themselves
-        (root / "data").symlink_to(REPO / "data", target_is_directory=True)
     settings = root / ".settings"
     for name, values in LAB_SETTINGS.items():
         (settings / name).parent.mkdir(parents=True, exist_ok=True)
@@ -161,8 +162,6 @@ def lab(chromium_path, tmp_path_factory):
         except ProcessLookupError:
             pass
         log.close()
-        if (root / "data").is_symlink():
-            (root / "data").unlink()  # so no later clean-up of the temp dir can reach into the repo's data
 
 
 # Module scope, not session: Playwright's sync API keeps an asyncio loop running until it stops, and tests in
@@ -296,10 +295,11 @@ def test_slider_redraws_plot(notebooks, notebook, description):
         label = page.locator(".widget-label", has_text=re.compile(rf"^\s*{re.escape(description)}\s*$"))
         slider = page.locator(".widget-slider").filter(has=label)
         expect(slider, f"exactly one slider described {description!r} in {notebook}").to_have_count(1)
-        # The plot is the image(s) in Output widgets of the slider's cell (the static copy for GitHub is not).
+        # The plot is the LiveFigure's Image widget in the slider's cell (its still PNG is only for other renderers).
         cell = page.locator(".jp-Cell").filter(has=slider)
-        images = cell.locator(".widget-output img")
-        expect(images.first, f"a plot in an Output widget in the cell of slider {description!r}").to_be_visible()
+        images = cell.locator("img.widget-image")
+        expect(images, f"one live figure (an Image widget) in the cell of slider {description!r}").to_have_count(1)
+        expect(images.first, f"the live figure in the cell of slider {description!r}").to_be_visible()
         readout = slider.locator(".widget-readout")
         before_value, before_src = readout.inner_text(), _sources(images)
         before = _stable_screenshots(images, out / f"{tag}_before")
@@ -316,7 +316,7 @@ def test_slider_redraws_plot(notebooks, notebook, description):
         # The kernel redraws: wait for new image data (an image replaced by a traceback does not count), then
         # compare what the browser shows, once the page has stopped moving.
         deadline = time.monotonic() + TIMEOUT_MS / 1000
-        traceback = cell.locator(".widget-output .jp-OutputArea-output", has_text="Traceback")
+        traceback = cell.locator(".jp-OutputArea-output", has_text="Traceback")
         while True:
             after_src = _sources(images)
             if traceback.count():
@@ -339,6 +339,66 @@ def test_slider_redraws_plot(notebooks, notebook, description):
         except Exception:  # the page itself may be gone; the original error matters more
             pass
         raise
+
+
+DASHBOARD_NOTEBOOK = "03_vanilla_gan_training.ipynb"
+
+
+def _png(image):
+    """The PNG an <img> shows (a blob: or data: URL), decoded by PIL as RGB."""
+    import base64
+    import io
+
+    from PIL import Image as PILImage
+
+    url = image.evaluate("i => fetch(i.src).then(r => r.blob()).then(b => new Promise(done => {"
+                         "const f = new FileReader(); f.onload = () => done(f.result); f.readAsDataURL(b); }))")
+    return PILImage.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))).convert("RGB")
+
+
+def _panels_changed(before, after, boxes):
+    return {name: before.crop(box).tobytes() != after.crop(box).tobytes() for name, box in boxes.items()}
+
+
+def test_dashboard_half_steps(notebooks):
+    """Lesson 03's controls panel: "D step" changes the data panel (D's heatmap) and leaves G's z panel alone;
+    "G step" then moves the z panel. Panels are compared as pixel boxes that this process computes from the
+    same (deterministic) figure layout."""
+    from playwright.sync_api import expect
+
+    from gan_lessons.toy_dashboard import Dashboard
+    from gan_lessons.toy_gan import PRESETS, ToyGAN
+
+    out = ARTIFACTS / "dashboard"
+    out.mkdir(parents=True, exist_ok=True)
+    for old in out.glob("*.png"):
+        old.unlink()
+    reference = Dashboard(ToyGAN(PRESETS["collapsed"]), large=False)
+    boxes, size = reference.figure.panel_boxes(), reference.figure.fig.canvas.get_width_height()
+    page = notebooks.open(DASHBOARD_NOTEBOOK)
+    buttons = {name: page.locator("button.widget-button", has_text=re.compile(rf"^\s*{name}\s*$"))
+               for name in ("D step", "G step")}
+    expect(buttons["D step"], "one 'D step' button in lesson 03").to_have_count(1)
+    cell = page.locator(".jp-CodeCell").filter(has=buttons["D step"])
+    image = cell.locator("img.widget-image")
+    expect(image, "one live image in the controls panel's cell").to_have_count(1)
+    image.scroll_into_view_if_needed()
+    shots = [_png(image)]
+    assert shots[0].size == size, (f"the panel's image is {shots[0].size} px, the test's figure {size}: the layout "
+                                   f"differs (GAN_LESSONS_LARGE set?), so the panel boxes would not match")
+    image.screenshot(path=str(out / "0_start.png"))
+    for i, name in enumerate(("D step", "G step"), start=1):
+        buttons[name].click()
+        deadline = time.monotonic() + TIMEOUT_MS / 1000
+        while _png(image).tobytes() == shots[-1].tobytes() and time.monotonic() < deadline:
+            time.sleep(0.3)
+        shots.append(_png(image))
+        image.screenshot(path=str(out / f"{i}_after_{name.replace(' ', '_')}.png"))
+    after_d, after_g = _panels_changed(shots[0], shots[1], boxes), _panels_changed(shots[1], shots[2], boxes)
+    print(f"panels changed by D step: {after_d}; by G step: {after_g}; screenshots in {out}")
+    assert after_d["data"], f"'D step' did not change the data panel (D's heatmap); screenshots in {out}"
+    assert not after_d["z"], f"'D step' changed the 'G maps a grid of z' panel, but G is fixed; see {out}"
+    assert after_g["z"], f"'G step' did not change the 'G maps a grid of z' panel; screenshots in {out}"
 
 
 # A student's exercise, typed where students type it: lesson 03's D half in the student edition.

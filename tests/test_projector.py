@@ -86,3 +86,28 @@ def test_every_figure_of_a_lesson_is_readable_in_projector_mode(path, tmp_path):
     small = [(w, s) for w, s in rendered if s < plotting.PROJECTOR_PT - 1e-6]
     print(f"{path.name}: {len(rendered)} figure draws, smallest text {min(s for _, s in rendered):.1f} pt at 1280 px")
     assert not small, f"{path.name}: figures with text under {plotting.PROJECTOR_PT} pt at 1280 px: {small}"
+
+
+def test_chinese_text_in_a_figure_renders_without_missing_glyphs(style, recwarn):
+    """set_style's font list falls back to a CJK font for Chinese glyphs (CI installs fonts-noto-cjk)."""
+    import os
+
+    from matplotlib import font_manager
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    if not installed & set(plotting.CJK_FONTS):
+        if os.environ.get("CI"):
+            pytest.fail(f"no CJK font installed (any of {plotting.CJK_FONTS}): apt-get install fonts-noto-cjk")
+        pytest.skip("no CJK font installed here")
+    style.set_style()
+    fig, ax = plt.subplots(figsize=(4, 2))
+    ax.set_title("生成器与判别器 (G and D)")
+    _draw(fig)
+    missing = [str(w.message) for w in recwarn if "missing from font" in str(w.message)]
+    assert not missing, missing[:2]
+
+
+def test_setup_large_turns_projector_mode_on(style, capsys):
+    from gan_lessons import setup
+    setup(seed=0, large=True)
+    assert style.is_large() and "projector mode: ON" in capsys.readouterr().out
+    style._large = None
