@@ -20,10 +20,23 @@ def test_seconds_budget_writes_samples(tmp_path, capsys):
 def test_same_steps_same_numbers_and_saved_weights_load(tmp_path):
     a = main(["--steps", "3", "--out", str(tmp_path / "a"), "--save", str(tmp_path / "g.pt")])
     b = main(["--steps", "3", "--out", str(tmp_path / "b")])
-    assert a == b
+    untimed = lambda runs: {s: {k: {m: v for m, v in row.items() if m != "img/s"} for k, row in rows.items()}  # noqa: E731
+                            for s, (rows, _) in runs.items()}
+    assert untimed(a) == untimed(b)
     assert torch.equal(torch.load(tmp_path / "a" / "samples.pt"), torch.load(tmp_path / "b" / "samples.pt"))
     G = checkpoints.load(DCGANGenerator(64, ngf=16), tmp_path / "g.pt")
     assert G(torch.zeros(2, 64)).shape == (2, 1, 28, 28)
+
+
+def test_seeds_give_one_run_each_and_a_median(tmp_path, capsys):
+    runs = main(["--steps", "2", "--seeds", "0,1", "--out", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert sorted(runs) == [0, 1] and "median over seeds [0, 1]:" in out and "10 classes first at" in out
+    fd = [runs[s][0]["step budget 100%"]["fd"] for s in (0, 1)]
+    assert fd[0] != fd[1], "two seeds trained the same GAN: the seed does not reach DigitGAN"
+    with pytest.raises(SystemExit):
+        parse(["--seeds", "0,x"])
+    assert "--seeds '0,x'" in capsys.readouterr().err
 
 
 def test_bad_arguments_are_clear(capsys):

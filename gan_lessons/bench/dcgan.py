@@ -11,6 +11,7 @@ though, ends after however many steps this machine manages, so the step count (a
 depends on the machine and on what else runs on it; use --steps to compare runs exactly.
 """
 import argparse
+import statistics
 import time
 from dataclasses import fields
 from pathlib import Path
@@ -34,6 +35,10 @@ def parse(argv):
     p.add_argument("--out", type=Path, default=Path("bench_out/dcgan"), help="folder for samples.pt/.png")
     p.add_argument("--device", default="cpu", help="cpu (default), cuda or mps")
     p.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)")
+    p.add_argument("--seeds", default=None,
+                   help="comma-separated seeds, one run each, then the median (e.g. 0,1,2; overrides --seed)")
+    p.add_argument("--probe", type=float, default=5.0,
+                   help="seconds of training between checks for 10 classes (the time-to-10-classes column)")
     p.add_argument("--save", type=Path, default=None, help="also save G's weights here")
     helps = {"width": "G's channels, ngf (the shipped generator has 16)",
              "d_width": "D's channels, ndf (set on its own: --width does not change it)"}
@@ -44,52 +49,87 @@ def parse(argv):
     args = p.parse_args(argv)
     if args.seconds <= 0 or (args.steps is not None and args.steps <= 0):
         p.error("--seconds and --steps must be positive.")
+    try:
+        args.seed_list = [int(x) for x in args.seeds.split(",")] if args.seeds else [args.seed]
+    except ValueError:
+        p.error(f"--seeds {args.seeds!r}: give whole numbers separated by commas, e.g. 0,1,2.")
     if args.device.startswith("cuda") and not torch.cuda.is_available():
         p.error("--device cuda was asked for but torch sees no CUDA GPU: leave --device out to run on the CPU.")
     return args
 
 
-def report(gan, metric, label):
+def measure(gan, metric):
+    """The metric on N_SAMPLES digits from fixed noise, with the training speed so far."""
     samples = gan.sample(N_SAMPLES, seed=0)
     r = metric.evaluate(samples)
-    ips = gan.steps * gan.config.batch_size / max(gan.train_seconds, 1e-9)
-    print(f"{label} | step {gan.steps:6d} | {ips:7.0f} img/s | FD {r['fd']:7.1f} | classes {r['classes']:2d} "
-          f"| confident {r['confident']:.2f} | sharpness {r['sharpness']:.2f} (real {r['real_sharpness']:.2f})",
-          flush=True)
+    r["steps"], r["img/s"] = gan.steps, gan.steps * gan.config.batch_size / max(gan.train_seconds, 1e-9)
     return samples, r
+
+
+def line(label, r):
+    return (f"{label} | step {r['steps']:6d} | {r['img/s']:7.0f} img/s | FD {r['fd']:7.1f} | classes {r['classes']:2d} "
+            f"| confident {r['confident']:.2f} | sharpness {r['sharpness']:.2f} (real {r['real_sharpness']:.2f})")
+
+
+def run(gan, metric, args):
+    """Train one GAN to the budget; returns ({mark label: metric row}, first training second with 10 classes,
+    samples at the end). Probing for 10 classes and measuring are not counted as training time."""
+    rows, first_10 = {}, None
+    if args.steps:  # report at the same fractions of a step budget
+        marks = [(f"step budget {f:4.0%}", max(1, round(args.steps * f)), "steps") for f in (0.25, 0.5, 1.0)]
+    else:
+        marks = [(f"{args.seconds * f:7.1f} s", args.seconds * f, "train_seconds") for f in (0.25, 0.5, 1.0)]
+    next_probe = args.probe
+    for label, mark, unit in marks:
+        while getattr(gan, unit) < mark:
+            gan.step()
+            if first_10 is None and gan.train_seconds >= next_probe:
+                next_probe += args.probe
+                if metric.classes_covered(gan.sample(N_SAMPLES, seed=0)) == 10:
+                    first_10 = gan.train_seconds
+        samples, rows[label] = measure(gan, metric)
+        if first_10 is None and rows[label]["classes"] == 10:
+            first_10 = gan.train_seconds
+        print(line(label, rows[label]), flush=True)
+    return rows, first_10, samples
 
 
 def main(argv=None):
     args = parse(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
-    seed_everything(args.seed)
     device = torch.device(args.device)
     digits = load_digits()  # cached per process by gan_lessons.digit_data
     metric = load_metric(device, digits=digits, verbose=True)
-    config = DCGAN.but(**{f.name: getattr(args, f.name) for f in fields(DigitConfig) if f.name != "kind"})
-    gan = DigitGAN(digits.images, config, device=device)
     threads = f", {torch.get_num_threads()} threads" if device.type == "cpu" else ""
     budget = (f"{args.steps} steps" if args.steps
               else f"{args.seconds:g} s of training (step count depends on the machine)")
-    print(f"bench dcgan: {device}{threads} | torch {torch.__version__} | seed {args.seed} | {budget}")
-    print(f"config: {gan.config}")
-
-    if args.steps:  # report at the same fractions of a step budget
-        marks = sorted({max(1, round(args.steps * f)) for f in (0.25, 0.5, 1.0)})
-        for mark in marks:
-            while gan.steps < mark:
-                gan.step()
-            samples, result = report(gan, metric, f"step budget {mark / args.steps:4.0%}")
-    else:
-        marks = [args.seconds * f for f in (0.25, 0.5, 1.0)]
-        for mark in marks:
-            while gan.train_seconds < mark:
-                gan.step()
-            samples, result = report(gan, metric, f"{mark:7.1f} s")
+    print(f"bench dcgan: {device}{threads} | torch {torch.__version__} | seeds {args.seed_list} | {budget}")
+    per_seed = {}
+    for seed in args.seed_list:
+        seed_everything(seed)
+        options = {f.name: getattr(args, f.name) for f in fields(DigitConfig) if f.name not in ("kind", "seed")}
+        config = DCGAN.but(**options, seed=seed)
+        gan = DigitGAN(digits.images, config, device=device)
+        print(f"config: {gan.config}")
+        rows, first_10, samples = run(gan, metric, args)
+        print(f"seed {seed}: 10 classes first at {first_10:.1f} s of training" if first_10 is not None
+              else f"seed {seed}: never 10 classes within the budget (probed every {args.probe:g} s)")
+        per_seed[seed] = (rows, first_10)
+    if len(args.seed_list) > 1:
+        print(f"median over seeds {args.seed_list}:")
+        for label in rows:
+            med = {k: statistics.median(per_seed[s][0][label][k] for s in args.seed_list)
+                   for k in ("steps", "img/s", "fd", "classes", "confident", "sharpness", "real_sharpness")}
+            med["steps"], med["classes"] = int(med["steps"]), int(med["classes"])
+            each = [per_seed[s][0][label]["classes"] for s in args.seed_list]
+            print(line(label, med) + f" | classes per seed {each}")
+        firsts = [per_seed[s][1] for s in args.seed_list]
+        print("10 classes first at (s of training): "
+              + ", ".join(f"seed {s}: {'never' if t is None else f'{t:.1f}'}" for s, t in zip(args.seed_list, firsts)))
     wall = time.perf_counter()
     args.out.mkdir(parents=True, exist_ok=True)
-    images01 = samples.add(1).div(2).clamp(0, 1)  # [-1, 1] -> [0, 1]
+    images01 = samples.add(1).div(2).clamp(0, 1)  # [-1, 1] -> [0, 1], the last seed's
     torch.save(images01, args.out / "samples.pt")
     save_image(images01[:100], args.out / "samples.png", nrow=10, pad_value=1.0)
     if args.save:
@@ -97,4 +137,4 @@ def main(argv=None):
         print(f"saved G to {args.save} (+ .sha256)")
     print(f"wrote {args.out / 'samples.pt'} {tuple(images01.shape)} and samples.png "
           f"[{time.perf_counter() - wall:.1f} s]; trained {gan.steps} steps in {gan.train_seconds:.1f} s")
-    return result
+    return per_seed
