@@ -86,3 +86,15 @@ def test_bench_options_are_the_config_fields():
     args = parse(["--lr-D", "0.0005", "--batch-size", "32"])
     assert (args.lr_D, args.batch_size) == (0.0005, 32)
     assert all(hasattr(args, f.name) for f in fields(DigitConfig) if f.name != "kind")
+
+
+def test_keep_best_saves_the_lowest_fd_point_and_curve_adds_marks(tmp_path, capsys):
+    runs = main(["--seconds", "0.6", "--curve", "0.2", "--out", str(tmp_path), "--save", str(tmp_path / "g.pt"),
+                 "--keep-best"])
+    rows = runs[0][0]
+    out = capsys.readouterr().out
+    best_label = min(rows, key=lambda k: rows[k]["fd"])
+    assert len(rows) >= 4, "--curve 0.2 over 0.6 s should add marks to the three budget fractions"
+    assert f"keeping G as it was at {best_label.strip()}" in out
+    G = checkpoints.load(DCGANGenerator(64, ngf=16), tmp_path / "g.pt")
+    assert G(torch.zeros(2, 64)).shape == (2, 1, 28, 28)

@@ -11,6 +11,7 @@ though, ends after however many steps this machine manages, so the step count (a
 depends on the machine and on what else runs on it; use --steps to compare runs exactly.
 """
 import argparse
+import copy
 import statistics
 import time
 from dataclasses import fields
@@ -37,6 +38,10 @@ def parse(argv):
     p.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)")
     p.add_argument("--seeds", default=None,
                    help="comma-separated seeds, one run each, then the median (e.g. 0,1,2; overrides --seed)")
+    p.add_argument("--curve", type=float, default=None,
+                   help="also measure every this many seconds of training (a learning curve for long runs)")
+    p.add_argument("--keep-best", action="store_true",
+                   help="with --save: save G as it was at the measured point with the lowest FD, not at the end")
     p.add_argument("--probe", type=float, default=5.0,
                    help="seconds of training between checks for 10 classes (the time-to-10-classes column)")
     p.add_argument("--save", type=Path, default=None, help="also save G's weights here")
@@ -74,11 +79,14 @@ def line(label, r):
 def run(gan, metric, args):
     """Train one GAN to the budget; returns ({mark label: metric row}, first training second with 10 classes,
     samples at the end). Probing for 10 classes and measuring are not counted as training time."""
-    rows, first_10 = {}, None
+    rows, first_10, best = {}, None, (float("inf"), None, None)
     if args.steps:  # report at the same fractions of a step budget
         marks = [(f"step budget {f:4.0%}", max(1, round(args.steps * f)), "steps") for f in (0.25, 0.5, 1.0)]
     else:
-        marks = [(f"{args.seconds * f:7.1f} s", args.seconds * f, "train_seconds") for f in (0.25, 0.5, 1.0)]
+        at = {args.seconds * f for f in (0.25, 0.5, 1.0)}
+        if args.curve:
+            at |= {args.curve * i for i in range(1, int(args.seconds // args.curve) + 1)}
+        marks = [(f"{t:7.1f} s", t, "train_seconds") for t in sorted(at)]
     next_probe = args.probe
     for label, mark, unit in marks:
         while getattr(gan, unit) < mark:
@@ -90,7 +98,10 @@ def run(gan, metric, args):
         samples, rows[label] = measure(gan, metric)
         if first_10 is None and rows[label]["classes"] == 10:
             first_10 = gan.train_seconds
+        if rows[label]["fd"] < best[0]:
+            best = (rows[label]["fd"], label, copy.deepcopy(gan.G.state_dict()))
         print(line(label, rows[label]), flush=True)
+    gan.best = best
     return rows, first_10, samples
 
 
@@ -133,6 +144,10 @@ def main(argv=None):
     torch.save(images01, args.out / "samples.pt")
     save_image(images01[:100], args.out / "samples.png", nrow=10, pad_value=1.0)
     if args.save:
+        if args.keep_best:
+            fd, label, state = gan.best
+            gan.G.load_state_dict(state)
+            print(f"keeping G as it was at {label.strip()} (FD {fd:.1f}, the lowest measured)")
         checkpoints.save(gan.G, args.save)
         print(f"saved G to {args.save} (+ .sha256)")
     print(f"wrote {args.out / 'samples.pt'} {tuple(images01.shape)} and samples.png "
