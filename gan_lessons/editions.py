@@ -76,7 +76,6 @@ def student_edition(nb, lang="en"):
     if pending is not None:
         out.append(pending)
     nb.cells = out
-    nb.metadata["gan_lessons"] = {"edition": "student", "built_from": "notebooks/" + nb.metadata.get("_name", "")}
     return nb
 
 
@@ -84,14 +83,8 @@ def edition(nb, name: str, kind: str):
     """The edition `kind` (a key of KINDS) of lesson `name` (its notebook `nb` is not changed)."""
     lang, student = KINDS[kind]
     if lang != "en":
-        nb = translations.translate(nb, name, lang)
-    if student:
-        nb = copy.deepcopy(nb)
-        nb.metadata["_name"] = name
-        nb = student_edition(nb, lang)
-        del nb.metadata["_name"]
-    else:
-        nb = copy.deepcopy(nb)
+        nb = translations.translate(nb, name, lang)      # a copy
+    nb = student_edition(nb, lang) if student else copy.deepcopy(nb)   # student_edition copies too
     nb.metadata["gan_lessons"] = {"edition": kind, "built_from": "notebooks/" + name}
     return nb
 

@@ -77,6 +77,7 @@ class Frame:
     loss_D: list
     loss_G: list
     steps: int
+    quality: toy_data.Quality   # the metric on all N_EVAL generated points (the scatter shows N_SHOW of them)
 
 
 class DashboardFigure:
@@ -218,21 +219,22 @@ class Dashboard:
         gan, lim = self.gan, self.figure.lim
         axis = torch.linspace(-lim, lim, RES)
         xy = torch.cartesian_prod(axis, axis).flip(1)      # rows = y, columns = x, as imshow wants
-        fake = gan.G(gan.eval_z)
+        fake = gan.samples()                               # G(eval_z): drawn and scored from one forward pass
         h = gan.history
         return Frame(heat=torch.sigmoid(gan.D_point(xy)).view(RES, RES).numpy(),
                      real=gan.real_points(N_SHOW).numpy(), fake=fake[:N_SHOW].numpy(),
                      arrows=self.g_arrows(fake[:N_ARROWS]), zlines=gan.z_grid_lines(),
-                     loss_D=h["loss_D"] if h.steps else [], loss_G=h["loss_G"] if h.steps else [], steps=h.steps)
+                     loss_D=h["loss_D"] if h.steps else [], loss_G=h["loss_G"] if h.steps else [], steps=h.steps,
+                     quality=toy_data.quality(fake, gan.settings.data))
 
     def redraw(self, note: str = "") -> toy_data.Quality:
         """Measure the metric, log it, draw a frame; returns the metric."""
         if self.gan.settings.data != self.figure.data:    # data set changed: rebuild the axes once
             self.figure.build(self.gan.settings.data)
-        q = self.gan.quality()
-        steps = self.gan.history.steps
-        self.log.record(steps, q)
-        self.figure.draw(self.frame(), self.log, f"step {steps}{note}: {q}")
+        frame = self.frame()
+        q = frame.quality
+        self.log.record(frame.steps, q)
+        self.figure.draw(frame, self.log, f"step {frame.steps}{note}: {q}")
         self.frames += 1
         for callback in self.on_frame:
             callback(self)

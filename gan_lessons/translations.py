@@ -59,9 +59,9 @@ def read(lesson: str, lang: str) -> dict:
     return blocks
 
 
-def problems(nb, lesson: str, lang: str) -> list:
+def problems(nb, lesson: str, lang: str, blocks: dict | None = None) -> list:
     """Sentences naming each markdown cell without a translation, or whose English changed since it was translated."""
-    blocks, out = read(lesson, lang), []
+    blocks, out = read(lesson, lang) if blocks is None else blocks, []
     ids = set()
     for cell in nb.cells:
         if cell.cell_type != "markdown":
@@ -84,11 +84,11 @@ def translate(nb, lesson: str, lang: str):
     """A copy of `nb` whose markdown cells are the translations (code cells and outputs untouched).
 
     A missing or stale translation raises: a build never ships English text silently in a translated edition."""
-    found = problems(nb, lesson, lang)
+    blocks = read(lesson, lang)
+    found = problems(nb, lesson, lang, blocks)
     if found:
         raise ValueError(f"{len(found)} translation problem(s), first: {found[0]}; "
                          f"see `python -m gan_lessons.editions status`.")
-    blocks = read(lesson, lang)
     out = copy.deepcopy(nb)
     for cell in out.cells:
         if cell.cell_type == "markdown":
