@@ -46,16 +46,59 @@ def test_bad_arguments_are_clear(capsys):
 
 
 def test_d_width_widens_only_the_discriminator():
-    """--d-width reaches D (its first conv's channels) and leaves G, whose shipped weights must keep loading, alone."""
+    """--d-width reaches D (its first conv's channels) and leaves G's architecture alone."""
     from gan_lessons.digit_gan import DCGAN, DigitGAN
     images = torch.rand(128, 1, 28, 28, generator=torch.Generator().manual_seed(0)) * 2 - 1
     narrow, wide = DigitGAN(images, DCGAN.but(d_width=16)), DigitGAN(images, DCGAN.but(d_width=32))
     assert (narrow.D.net[0].out_channels, wide.D.net[0].out_channels) == (16, 32)
     assert [p.shape for p in narrow.G.parameters()] == [p.shape for p in wide.G.parameters()]
     assert parse(["--d-width", "24"]).d_width == 24 and parse([]).d_width == DCGAN.d_width
-    shipped = checkpoints.WEIGHTS_DIR / "dcgan_generator.pt"
-    G = checkpoints.load(DCGANGenerator(DCGAN.z_dim, ngf=DCGAN.width), shipped)
-    assert G(torch.zeros(2, DCGAN.z_dim)).shape == (2, 1, 28, 28)
+
+
+def test_ema_is_the_closed_form_average_and_sample_draws_from_it():
+    """AveragedModel's EMA against the hand-written recursion: the first update copies G (G1), the next gives
+    decay * G1 + (1 - decay) * G2; sample() uses the average, and ema=0 keeps no average."""
+    from gan_lessons.digit_gan import DCGAN, DigitGAN
+    images = torch.rand(128, 1, 28, 28, generator=torch.Generator().manual_seed(0)) * 2 - 1
+    gan = DigitGAN(images, DCGAN.but(batch_size=16, ema=0.9))
+    gan.step()
+    g1 = [p.detach().clone() for p in gan.G.parameters()]
+    gan.step()
+    for avg, a, b in zip(gan.G_ema.module.parameters(), g1, gan.G.parameters()):
+        torch.testing.assert_close(avg, 0.9 * a + 0.1 * b)
+    z = torch.randn(4, 64, generator=torch.Generator().manual_seed(3))
+    with torch.no_grad():
+        gan.G_ema.module.eval()
+        expected = gan.G_ema.module(z)
+    assert gan.sampler() is gan.G_ema.module and torch.equal(gan.sample(z=z), expected)
+    assert DigitGAN(images, DCGAN.but(batch_size=16)).G_ema is None
+
+
+def test_k_d_steps_per_step_and_ema_outside_its_range_fails():
+    from gan_lessons.digit_gan import DCGAN, DigitConfig, DigitGAN
+    images = torch.rand(128, 1, 28, 28, generator=torch.Generator().manual_seed(0)) * 2 - 1
+    gan = DigitGAN(images, DCGAN.but(batch_size=16, k=3))
+    counts = {"D": 0, "G": 0}
+    gan.opt_D.register_step_post_hook(lambda *_: counts.__setitem__("D", counts["D"] + 1))
+    gan.opt_G.register_step_post_hook(lambda *_: counts.__setitem__("G", counts["G"] + 1))
+    gan.step()
+    assert counts == {"D": 3, "G": 1}
+    for bad in (1.0, -0.1):
+        with pytest.raises(ValueError, match="ema"):
+            DigitConfig(ema=bad)
+
+
+def test_the_shipped_generator_scores_what_the_lessons_say():
+    """The long-trained generator of lessons 04 and 06, measured as they measure it (2000 samples, noise seed 0).
+    Limits with margin over the shipped file's own numbers (a fixed file: only float rounding varies by CPU)."""
+    from gan_lessons.digit_gan import load_shipped_generator
+    from gan_lessons.digit_metric import load_metric
+    G = load_shipped_generator()
+    with torch.no_grad():
+        samples = torch.cat([G(z) for z in torch.randn(2000, 64, generator=torch.Generator().manual_seed(0)).split(500)])
+    r = load_metric(verbose=False).evaluate(samples)
+    assert r["fd"] < 22 and r["classes"] == 10, r
+    assert r["confident"] > 0.55 and abs(r["sharpness"] / r["real_sharpness"] - 1) < 0.1, r
 
 
 def test_a_step_moves_both_networks_and_unknown_options_fail():
