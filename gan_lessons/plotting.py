@@ -1,18 +1,14 @@
-"""Plot plumbing shared by the lessons: the style (with a projector mode), image grids, 1D densities.
+"""Plot plumbing shared by the lessons: the style (with a projector mode), rows of panels, image grids, 1D densities.
 
-Projector mode (`GAN_LESSONS_LARGE=1`, or `setup(large=True)` in a setup cell): every pyplot figure of every lesson
-is drawn with text at least `PROJECTOR_PT` points tall when the figure is shown `PROJECTOR_PX` pixels wide, and
-thicker lines and markers. Font sizes set in a lesson's code are raised at draw time where they fall short (a
-figure hook), so no figure silently keeps small text; `RENDERED` records each drawn figure's smallest text.
+Projector mode (`GAN_LESSONS_LARGE=1`, or `setup(large=True)` in a setup cell) is switched here: `set_style` installs
+`gan_lessons.projector`'s figure hook, which raises every figure's text for a projector at draw time, and
+`panels(n, figsize)` wraps a wide row of panels onto several rows.
 """
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
 from torchvision.utils import make_grid
 
-PROJECTOR_PX = 1280      # the width a projected figure is shown at
-PROJECTOR_PT = 14        # the smallest text wanted there, in points (1 pt = 4/3 CSS px)
-RENDERED = []            # (figure width in inches, smallest text in points at PROJECTOR_PX), projector mode only
 _large = None            # set_large(): a setup cell's choice, over the environment's
 # Chinese text in a figure: DejaVu Sans (matplotlib's default) has no CJK glyphs, so matplotlib falls back, glyph by
 # glyph, to the first of these that is installed (Linux: fonts-noto-cjk; macOS: PingFang SC; Windows: Microsoft YaHei).
@@ -41,39 +37,45 @@ def set_large(on: bool) -> None:
     set_style()
 
 
-def shown_points(fontsize: float, fig_width_in: float) -> float:
-    """How tall `fontsize`-point text looks when a fig_width_in-inch figure is shown PROJECTOR_PX pixels wide."""
-    shown_px = fontsize / 72 * PROJECTOR_PX / fig_width_in       # text height on screen, in pixels
-    return shown_px * 3 / 4                                       # CSS: 96 px per inch, 72 pt per inch
+def _panel_ratios(n: int, max_cols_large: int, kwargs: dict) -> list:
+    """The n panels' width ratios from panels()'s options, after checking them (the same in both modes)."""
+    unknown = set(kwargs) - {"width_ratios", "gridspec_kw", "subplot_kw"}
+    ratios = list(kwargs.get("width_ratios") or (kwargs.get("gridspec_kw") or {}).get("width_ratios") or [1] * n)
+    if n < 1 or max_cols_large < 1 or unknown or len(ratios) != n:
+        raise ValueError(f"panels() takes n >= 1, max_cols_large >= 1, one width ratio per panel and no options "
+                         f"but width_ratios, gridspec_kw and subplot_kw; got n={n}, max_cols_large={max_cols_large}, "
+                         f"{len(ratios)} width ratios and options {sorted(kwargs)}.")
+    return ratios
 
 
-def min_fontsize(fig_width_in: float) -> float:
-    """The smallest font size (points, in the figure) that still shows PROJECTOR_PT when projected."""
-    return PROJECTOR_PT * 4 / 3 * 72 * fig_width_in / PROJECTOR_PX
+def panels(n: int, figsize, max_cols_large: int = 2, **kwargs):
+    """`plt.subplots(1, n, figsize=figsize, **kwargs)`: a row of n panels; in projector mode at most
+    `max_cols_large` a row. Returns (fig, axes), axes a flat array of the n panels in reading order (one Axes for
+    n = 1, as plt.subplots).
 
-
-def _enlarge_texts(fig) -> float:
-    """Raise every text of `fig` to the projector minimum; returns the smallest size shown, in points."""
-    from matplotlib.text import Text
-    width, floor = fig.get_figwidth(), min_fontsize(fig.get_figwidth())
-    texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
-    for t in texts:
-        if t.get_fontsize() < floor:
-            t.set_fontsize(floor)
-    return min((shown_points(t.get_fontsize(), width) for t in texts), default=float("inf"))
-
-
-def projector_hook(fig) -> None:
-    """matplotlib figure hook (rcParams["figure.hooks"]): enlarge the figure's text each time it is drawn."""
-    draw = fig.draw
-
-    def draw_large(renderer):
-        if fig.get_layout_engine() is None:      # room for the larger text, unless the lesson chose a layout
-            fig.set_layout_engine("constrained")
-        smallest = _enlarge_texts(fig)
-        RENDERED.append((fig.get_figwidth(), smallest))
-        return draw(renderer)
-    fig.draw = draw_large
+    Projector mode, n > max_cols_large: the panels wrap onto rows of max_cols_large (the last row may hold fewer,
+    left-aligned, with the unused space left empty), each row keeps the panels' width ratios, and the figure
+    keeps its width (so text keeps its projected size) and grows taller so each panel keeps its aspect, up to
+    rows half as tall as the figure is wide.
+    kwargs: width_ratios (or gridspec_kw={"width_ratios": ...}) and subplot_kw, as for plt.subplots; in the
+    wrapped layout only gridspec_kw's width_ratios is used.
+    """
+    ratios = _panel_ratios(n, max_cols_large, kwargs)
+    if not is_large() or n <= max_cols_large:
+        return plt.subplots(1, n, figsize=figsize, **kwargs)
+    rows = [ratios[i:i + max_cols_large] for i in range(0, n, max_cols_large)]
+    row_width = max(sum(row) for row in rows)
+    width, height = figsize
+    # a panel's share of the width grows from r / sum(ratios) to r / row_width: its height grows by the same
+    # factor, up to half the figure's width (one row still fits on a projected screen)
+    fig = plt.figure(figsize=(width, len(rows) * min(height * sum(ratios) / row_width, width / 2)))
+    axes = []
+    for spec, row in zip(fig.add_gridspec(len(rows), 1), rows):
+        spare = row_width - sum(row)
+        spare = [spare] if spare > 1e-9 * row_width else []         # the empty end of a short last row
+        cells = spec.subgridspec(1, len(row) + len(spare), width_ratios=row + spare)
+        axes += [fig.add_subplot(cells[0, i], **(kwargs.get("subplot_kw") or {})) for i in range(len(row))]
+    return fig, np.array(axes, dtype=object)
 
 
 def set_style(large: bool | None = None) -> None:
@@ -93,7 +95,7 @@ def set_style(large: bool | None = None) -> None:
         "axes.grid": True,
         "grid.alpha": 0.3,
         "font.family": ["DejaVu Sans", *_installed(CJK_FONTS)[:1]],
-        "figure.hooks": ["gan_lessons.plotting:projector_hook"] if large else [],
+        "figure.hooks": ["gan_lessons.projector:projector_hook"] if large else [],
     })
 
 

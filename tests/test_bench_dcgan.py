@@ -95,7 +95,8 @@ def test_the_shipped_generator_scores_what_the_lessons_say():
     from gan_lessons.digit_metric import load_metric
     G = load_shipped_generator()
     with torch.no_grad():
-        samples = torch.cat([G(z) for z in torch.randn(2000, 64, generator=torch.Generator().manual_seed(0)).split(500)])
+        z = torch.randn(2000, 64, generator=torch.Generator().manual_seed(0))
+        samples = torch.cat([G(chunk) for chunk in z.split(500)])
     r = load_metric(verbose=False).evaluate(samples)
     assert r["fd"] < 22 and r["classes"] == 10, r
     assert r["confident"] > 0.55 and abs(r["sharpness"] / r["real_sharpness"] - 1) < 0.1, r
