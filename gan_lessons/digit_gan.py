@@ -21,12 +21,14 @@ script that ran them side by side on a lent GPU. FD for seed 0 / seed 1 (classes
     batch 128, lr_G 2e-3, lr_D 4e-3, EMA 0.999          70.4 / 61.8  (10 / 9)
     batch 128, lr 2e-3, d_width 32, EMA 0.999           84.6 / 61.2  (9 / 9)
     batch 128, lr 2e-3, k = 2, EMA 0.999                103.8 / 88.2 (9 / 9)
-Batch 128 with lr 2e-3 also won on the CPU itself (1 thread, 120 s, seeds 0-2: median FD 70.5 against 74.0, 10
-classes on all three seeds against 8, 8, 9).
+Batch 128 with lr 2e-3 on the CPU itself, 120 s, seeds 0-2: with 1 thread median FD 70.5 against 74.0 (10
+classes on all three seeds against 8, 8, 9); with 2 threads, idle, FD 64.8 / 54.6 / 44.8 against 61.6 / 63.7 / 59.0
+(classes 9 / 9 / 10 against 8 / 9 / 10): better on two seeds of three, worse on seed 0.
 An average of G's weights (`ema`) only pays off in long runs: at this budget its window still holds the early,
 bad weights (at half the budget, FD 206 against 67 without it). None of these reaches the median FD 45 that
-the course aims for in 120 s, and only batch 128 with lr 2e-3 beats the defaults on both seeds, by less than the
-spread between seeds, so the lesson keeps its defaults (a new default re-opens lesson 04's measured limits).
+the course aims for in 120 s, and only batch 128 with lr 2e-3 beats the defaults on both seeds above, by less than
+the spread between seeds and not on every seed below, so the lesson keeps its defaults (a new default re-opens
+lesson 04's measured limits).
 `d_width` is its own field (`--d-width`) for trying other balances of D against G.
 
 The generator shipped in gan_lessons/weights/dcgan_generator.pt (lessons 04 and 06) is the long-run recipe
