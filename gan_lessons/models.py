@@ -67,16 +67,23 @@ class DCGANGenerator(nn.Module):
 
 
 class DCGANDiscriminator(nn.Module):
-    """Strided convolutions (no pooling), LeakyReLU(0.2), no BatchNorm at the input layer."""
+    """Strided convolutions (no pooling), LeakyReLU(0.2), no BatchNorm at the input layer.
 
-    def __init__(self, ndf: int = 32):
+    batchnorm=True puts BatchNorm on the hidden layer as Radford et al. do; lesson 04's D leaves it out
+    (`DigitConfig.d_batchnorm`, where digit_gan's docstring gives the measurements)."""
+
+    def __init__(self, ndf: int = 32, batchnorm: bool = True):
         super().__init__()
-        self.net = nn.Sequential(
-            nn.Conv2d(1, ndf, kernel_size=4, stride=2, padding=1),                         # 28x28 -> 14x14
+        layers = [
+            nn.Conv2d(1, ndf, kernel_size=4, stride=2, padding=1),                                # 28x28 -> 14x14
             nn.LeakyReLU(negative_slope=0.2),
-            nn.Conv2d(ndf, 2 * ndf, kernel_size=4, stride=2, padding=1, bias=False),       # 14x14 -> 7x7
-            nn.BatchNorm2d(2 * ndf), nn.LeakyReLU(negative_slope=0.2),
-            nn.Conv2d(2 * ndf, 1, kernel_size=7, stride=1, padding=0),                     # 7x7 -> 1x1 logit
+            nn.Conv2d(ndf, 2 * ndf, kernel_size=4, stride=2, padding=1, bias=not batchnorm),    # 14x14 -> 7x7
+        ]
+        if batchnorm:
+            layers.append(nn.BatchNorm2d(2 * ndf))
+        self.net = nn.Sequential(
+            *layers, nn.LeakyReLU(negative_slope=0.2),
+            nn.Conv2d(2 * ndf, 1, kernel_size=7, stride=1, padding=0),                            # 7x7 -> 1x1 logit
             nn.Flatten(),
         )
 

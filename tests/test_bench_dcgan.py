@@ -55,6 +55,36 @@ def test_d_width_widens_only_the_discriminator():
     assert parse(["--d-width", "24"]).d_width == 24 and parse([]).d_width == DCGAN.d_width
 
 
+def test_d_batchnorm_switches_only_ds_hidden_batchnorm(capsys):
+    """--d-batchnorm 0/1 reaches D: with it, BatchNorm after D's hidden conv (which then has no bias), without
+    it none; G and D's convolutions are the same shapes either way. A word that is not yes or no fails clearly."""
+    from torch import nn
+
+    from gan_lessons.digit_gan import DCGAN, DigitGAN
+    images = torch.rand(128, 1, 28, 28, generator=torch.Generator().manual_seed(0)) * 2 - 1
+    with_bn, without = (DigitGAN(images, DCGAN.but(d_batchnorm=b)) for b in (True, False))
+    kinds = [[type(m) for m in gan.D.net] for gan in (with_bn, without)]
+    assert nn.BatchNorm2d in kinds[0] and nn.BatchNorm2d not in kinds[1]
+    assert with_bn.D.net[2].bias is None and without.D.net[2].bias is not None
+    convs = [[m.weight.shape for m in gan.D.net if isinstance(m, nn.Conv2d)] for gan in (with_bn, without)]
+    assert convs[0] == convs[1]
+    assert [p.shape for p in with_bn.G.parameters()] == [p.shape for p in without.G.parameters()]
+    assert parse(["--d-batchnorm", "0"]).d_batchnorm is False and parse(["--d-batchnorm", "yes"]).d_batchnorm is True
+    with pytest.raises(SystemExit):
+        parse(["--d-batchnorm", "maybe"])
+    assert "answer 1 or 0" in capsys.readouterr().err
+
+
+def test_digit_gan_keeps_conv_weights_channels_last():
+    """The CPU speed-up in DigitGAN: every 4-D weight of G, D (and the average of G) in channels_last layout."""
+    from gan_lessons.digit_gan import DCGAN, DigitGAN
+    images = torch.rand(128, 1, 28, 28, generator=torch.Generator().manual_seed(0)) * 2 - 1
+    gan = DigitGAN(images, DCGAN.but(batch_size=16, ema=0.9))
+    gan.step()
+    weights = [p for net in (gan.G, gan.D, gan.sampler()) for p in net.parameters() if p.dim() == 4]
+    assert weights and all(p.is_contiguous(memory_format=torch.channels_last) for p in weights)
+
+
 def test_ema_is_the_closed_form_average_and_sample_draws_from_it():
     """AveragedModel's EMA against the hand-written recursion: the first update copies G (G1), the next gives
     decay * G1 + (1 - decay) * G2; sample() uses the average, and ema=0 keeps no average."""
@@ -142,3 +172,31 @@ def test_keep_best_saves_the_lowest_fd_point_and_curve_adds_marks(tmp_path, caps
     assert f"keeping G as it was at {best_label.strip()}" in out
     G = checkpoints.load(DCGANGenerator(64, ngf=16), tmp_path / "g.pt")
     assert G(torch.zeros(2, 64)).shape == (2, 1, 28, 28)
+
+
+def test_the_documented_command_rebuilds_the_shipped_recipe():
+    """DEVELOPERS.md and lesson 04 print the `bench dcgan` command behind the shipped generator: parsed, its options
+    must give exactly digit_gan.SHIPPED, so a change of the defaults cannot leave the command stale."""
+    import json
+    import re
+    import shlex
+    from dataclasses import fields
+    from pathlib import Path
+
+    from gan_lessons.digit_gan import SHIPPED
+    root = Path(__file__).resolve().parents[1]
+    lesson = json.loads((root / "notebooks" / "04_dcgan_mnist.ipynb").read_text())
+    texts = {"DEVELOPERS.md": (root / "DEVELOPERS.md").read_text(),
+             "lesson 04": "".join("".join(c["source"]) for c in lesson["cells"] if c["cell_type"] == "markdown")}
+    for where, text in texts.items():
+        commands = re.findall(r"python -m gan_lessons\.bench dcgan ([^`]*--ema[^`]*)`", text)
+        assert commands, f"no shipped-generator command in {where}"
+        for command in commands:
+            words = shlex.split(command.replace("\n", " "))
+            words = words[:words.index("--save")]       # where to save is not part of the recipe
+            if "--device" in words:                       # this machine may have no GPU: the recipe is the same
+                del words[words.index("--device"):words.index("--device") + 2]
+            args = parse(words)
+            got = {f.name: getattr(args, f.name) for f in fields(SHIPPED) if f.name not in ("kind", "seed")}
+            want = {f.name: getattr(SHIPPED, f.name) for f in fields(SHIPPED) if f.name not in ("kind", "seed")}
+            assert got == want, f"{where}: {command!r} gives {got}, not SHIPPED {want}"

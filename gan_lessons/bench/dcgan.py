@@ -29,6 +29,14 @@ from gan_lessons.digit_metric import load_metric
 N_SAMPLES = 2000
 
 
+def _yes_no(text):
+    """'1'/'0', 'true'/'false', 'yes'/'no' for a yes-or-no option such as --d-batchnorm."""
+    answers = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
+    if text.lower() not in answers:
+        raise argparse.ArgumentTypeError(f"{text!r}: answer 1 or 0 (true/false, yes/no).")
+    return answers[text.lower()]
+
+
 def parse(argv):
     p = argparse.ArgumentParser(prog="python -m gan_lessons.bench dcgan", description=__doc__.split("\n\n")[0])
     p.add_argument("--seconds", type=float, default=120.0, help="training wall-clock budget (default 120)")
@@ -45,11 +53,13 @@ def parse(argv):
     p.add_argument("--probe", type=float, default=5.0,
                    help="seconds of training between checks for 10 classes (the time-to-10-classes column)")
     p.add_argument("--save", type=Path, default=None, help="also save G's weights here")
-    helps = {"width": "G's channels, ngf (the shipped generator has 16)",
-             "d_width": "D's channels, ndf (set on its own: --width does not change it)"}
+    helps = {"width": f"G's channels, ngf (default {DCGAN.width})",
+             "d_width": f"D's channels, ndf (default {DCGAN.d_width}; set on its own: --width does not change it)",
+             "d_batchnorm": f"BatchNorm on D's hidden layer, 1 or 0 (default {int(DCGAN.d_batchnorm)})"}
     for f in fields(DigitConfig):   # the config's fields are the options, with its defaults
         if f.name != "kind":
-            p.add_argument(f"--{f.name.replace('_', '-')}", type=type(getattr(DCGAN, f.name)),
+            kind = type(getattr(DCGAN, f.name))
+            p.add_argument(f"--{f.name.replace('_', '-')}", type=_yes_no if kind is bool else kind,
                            default=getattr(DCGAN, f.name), help=helps.get(f.name, f"default {getattr(DCGAN, f.name)}"))
     args = p.parse_args(argv)
     if args.seconds <= 0 or (args.steps is not None and args.steps <= 0):
