@@ -73,6 +73,12 @@ def parse(argv):
     return args
 
 
+def config_of(args, seed: int) -> DigitConfig:
+    """The DigitConfig that parsed options describe, for one seed."""
+    options = {f.name: getattr(args, f.name) for f in fields(DigitConfig) if f.name not in ("kind", "seed")}
+    return DCGAN.but(**options, seed=seed)
+
+
 def measure(gan, metric):
     """The metric on N_SAMPLES digits from fixed noise, with the training speed so far."""
     samples = gan.sample(N_SAMPLES, seed=0)
@@ -131,8 +137,7 @@ def main(argv=None):
     per_seed = {}
     for seed in args.seed_list:
         seed_everything(seed)
-        options = {f.name: getattr(args, f.name) for f in fields(DigitConfig) if f.name not in ("kind", "seed")}
-        config = DCGAN.but(**options, seed=seed)
+        config = config_of(args, seed)
         gan = DigitGAN(digits.images, config, device=device)
         print(f"config: {gan.config}")
         rows, first_10, samples, best = run(gan, metric, args)
