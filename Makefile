@@ -4,12 +4,17 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.gan-lessons-installed
+NEED_GB ?= 8
 
 .PHONY: lab editions test test-quick unit lint sweep setup clean-venv
 
 setup: $(STAMP)
 
 $(STAMP): requirements.txt pyproject.toml
+	@# a new environment holds torch with its CUDA libraries (about 6.3 GB): say so before pip fails half-way
+	@test -x $(PY) || { free=$$(df -Pk . | awk 'NR == 2 {print int($$4 / 1048576)}'); test "$$free" -ge $(NEED_GB) || { \
+	    echo "make: setting up needs about $(NEED_GB) GB free on this disk and $$free GB are: free some space, then run make again." >&2; \
+	    exit 1; }; }
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt

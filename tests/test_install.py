@@ -34,6 +34,14 @@ def _install_block(path: Path) -> str:
     return _first_code_cell(path).split("\n\n", 1)[0] + "\n"
 
 
+def test_make_says_when_the_disk_is_too_full_before_installing(tmp_path):
+    for name in ("Makefile", "requirements.txt", "pyproject.toml"):
+        shutil.copy(REPO / name, tmp_path)
+    run = subprocess.run(["make", "setup", "NEED_GB=1000000"], cwd=tmp_path, capture_output=True, text=True)
+    assert run.returncode != 0 and "needs about 1000000 GB free" in run.stderr, run.stdout + run.stderr
+    assert not (tmp_path / ".venv").exists(), "the check must come before the virtual environment is created"
+
+
 def test_setup_cells_and_readme_use_the_one_configured_url():
     assert URL.startswith("https://github.com/"), f"[project.urls] Repository must be a GitHub URL, not {URL!r}"
     lessons = sorted(NOTEBOOKS.glob("0*.ipynb"))
