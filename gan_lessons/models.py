@@ -2,6 +2,8 @@
 
 Discriminators return logits; D(x) = sigmoid(logit) is the probability that x is real.
 """
+import torch
+import torch.nn.functional as F
 from torch import nn
 
 
@@ -89,6 +91,37 @@ class DCGANDiscriminator(nn.Module):
 
     def forward(self, x):
         return self.net(x)
+
+
+class RandomShift(nn.Module):
+    """In training, moves each image by its own random offset of up to `pixels` pixels across and down, filling
+    the uncovered border with the background (-1); in eval mode, the identity.
+
+    Put in front of D (`nn.Sequential(RandomShift(2), D)`), it is the translation of DiffAugment (Zhao et al.,
+    2020): real and fake images are moved alike, so D cannot win by memorising where the strokes of a few
+    thousand training digits sit, while G's gradient passes back through the move (it only relocates pixels).
+    """
+
+    def __init__(self, pixels: int, generator: torch.Generator | None = None):
+        super().__init__()
+        if pixels < 0:
+            raise ValueError(f"pixels={pixels!r}: a shift of up to how many pixels, so 0 or more.")
+        self.pixels, self.generator = pixels, generator   # generator: the offsets' own seeded stream (CPU)
+
+    def forward(self, x):                                   # x: [N, C, H, W] in [-1, 1]
+        if not self.training or self.pixels == 0:
+            return x
+        n, _, h, w = x.shape
+        r = self.pixels
+        padded = F.pad(x, (r, r, r, r), value=-1.0)         # [N, C, H+2r, W+2r]
+        down, across = torch.randint(0, 2 * r + 1, (2, n, 1), generator=self.generator).to(x.device)
+        rows = torch.arange(h, device=x.device) + down      # [N, H]: the rows each image keeps
+        cols = torch.arange(w, device=x.device) + across    # [N, W]
+        picked = padded[torch.arange(n, device=x.device)[:, None, None], :, rows[:, :, None], cols[:, None, :]]
+        return picked.permute(0, 3, 1, 2)                   # advanced indexing put C last: [N, H, W, C] -> [N, C, H, W]
+
+    def extra_repr(self):
+        return f"pixels={self.pixels}"
 
 
 def count_parameters(model: nn.Module) -> int:

@@ -50,7 +50,8 @@ def test_d_width_widens_only_the_discriminator():
     from gan_lessons.digit_gan import DCGAN, DigitGAN
     images = torch.rand(128, 1, 28, 28, generator=torch.Generator().manual_seed(0)) * 2 - 1
     narrow, wide = DigitGAN(images, DCGAN.but(d_width=16)), DigitGAN(images, DCGAN.but(d_width=32))
-    assert (narrow.D.net[0].out_channels, wide.D.net[0].out_channels) == (16, 32)
+    first_conv = [next(m for m in gan.D.modules() if isinstance(m, torch.nn.Conv2d)) for gan in (narrow, wide)]
+    assert [conv.out_channels for conv in first_conv] == [16, 32]
     assert [p.shape for p in narrow.G.parameters()] == [p.shape for p in wide.G.parameters()]
     assert parse(["--d-width", "24"]).d_width == 24 and parse([]).d_width == DCGAN.d_width
 
@@ -62,7 +63,7 @@ def test_d_batchnorm_switches_only_ds_hidden_batchnorm(capsys):
 
     from gan_lessons.digit_gan import DCGAN, DigitGAN
     images = torch.rand(128, 1, 28, 28, generator=torch.Generator().manual_seed(0)) * 2 - 1
-    with_bn, without = (DigitGAN(images, DCGAN.but(d_batchnorm=b)) for b in (True, False))
+    with_bn, without = (DigitGAN(images, DCGAN.but(d_batchnorm=b, d_shift=0)) for b in (True, False))
     kinds = [[type(m) for m in gan.D.net] for gan in (with_bn, without)]
     assert nn.BatchNorm2d in kinds[0] and nn.BatchNorm2d not in kinds[1]
     assert with_bn.D.net[2].bias is None and without.D.net[2].bias is not None
@@ -73,6 +74,25 @@ def test_d_batchnorm_switches_only_ds_hidden_batchnorm(capsys):
     with pytest.raises(SystemExit):
         parse(["--d-batchnorm", "maybe"])
     assert "answer 1 or 0" in capsys.readouterr().err
+
+
+def test_d_shift_and_beta2_reach_d_and_adam():
+    """--d-shift N puts a RandomShift of N pixels in front of D (0: D alone), fed by its own seeded stream, so the
+    same seed trains the same way; --beta2 reaches both Adam optimisers."""
+    from gan_lessons.digit_gan import DCGAN, DigitGAN
+    from gan_lessons.models import DCGANDiscriminator, RandomShift
+    images = torch.rand(256, 1, 28, 28, generator=torch.Generator().manual_seed(0)) * 2 - 1
+    shifted, plain = DigitGAN(images, DCGAN.but(d_shift=2)), DigitGAN(images, DCGAN.but(d_shift=0))
+    assert isinstance(shifted.D[0], RandomShift) and shifted.D[0].pixels == 2
+    assert isinstance(shifted.D[1], DCGANDiscriminator) and isinstance(plain.D, DCGANDiscriminator)
+    runs = [DigitGAN(images, DCGAN.but(d_shift=1, beta2=0.9)) for _ in range(2)]
+    losses = [[r.step()["loss_D"] for _ in range(3)] for r in runs]
+    assert losses[0] == losses[1]
+    assert {g["betas"][1] for r in runs for opt in (r.opt_G, r.opt_D) for g in opt.param_groups} == {0.9}
+    assert parse(["--d-shift", "3", "--beta2", "0.9"]).d_shift == 3 and parse([]).beta2 == DCGAN.beta2
+    for bad in ({"d_shift": -1}, {"beta2": 1.0}):
+        with pytest.raises(ValueError):
+            DCGAN.but(**bad)
 
 
 def test_digit_gan_keeps_conv_weights_channels_last():

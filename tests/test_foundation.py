@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from gan_lessons import checkpoints, device, digit_data, quick
-from gan_lessons.models import DCGANDiscriminator, DCGANGenerator, MLPDiscriminator, MLPGenerator, mlp
+from gan_lessons.models import DCGANDiscriminator, DCGANGenerator, MLPDiscriminator, MLPGenerator, RandomShift, mlp
 from gan_lessons.train import fit, gan_step
 
 
@@ -126,3 +126,31 @@ def test_gan_step_rejects_unknown_loss():
     opt = torch.optim.Adam(G.parameters())
     with pytest.raises(ValueError, match="g_loss"):
         gan_step(G, D, opt, opt, lambda: torch.randn(4, 2), lambda n: torch.randn(n, 2), g_loss="wgan")
+
+
+def test_random_shift_moves_each_image_within_its_padded_frame():
+    """Against a slicing reference: each image is the window at its own offset of the image padded with -1."""
+    x = torch.rand(64, 1, 28, 28) * 2 - 1
+    shift = RandomShift(2, torch.Generator().manual_seed(5))
+    out = shift(x)
+    padded = torch.nn.functional.pad(x, (2, 2, 2, 2), value=-1.0)
+    offsets = set()
+    for i in range(len(x)):
+        matches = [(dy, dx) for dy in range(5) for dx in range(5)
+                   if torch.equal(out[i], padded[i, :, dy:dy + 28, dx:dx + 28])]
+        assert matches, f"image {i} is not a 28x28 window of its padded self"
+        offsets.add(matches[0])
+    assert len(offsets) > 15, f"only {len(offsets)} of the 25 offsets in 64 images: the offsets are not per image"
+    again = RandomShift(2, torch.Generator().manual_seed(5))(x)
+    assert torch.equal(out, again), "the same seeded generator must give the same shifts"
+
+
+def test_random_shift_passes_gradients_and_is_off_in_eval_mode():
+    x = torch.randn(8, 3, 10, 10, requires_grad=True)
+    shift = RandomShift(1, torch.Generator().manual_seed(0))
+    shift(x).sum().backward()
+    kept = x.grad.sum().item()
+    assert 8 * 3 * 9 * 9 <= kept <= 8 * 3 * 100 and set(x.grad.unique().tolist()) <= {0.0, 1.0}
+    assert shift.eval()(x) is x
+    with pytest.raises(ValueError, match="0 or more"):
+        RandomShift(-1)

@@ -1,4 +1,4 @@
-"""exploration harness: python x.py '{"batch_size":128,...,"_sn":1}' STEPS SEED THREADS [speed]"""
+"""exploration harness (the _aug shift was this harness's before models.RandomShift; rows after it use DigitConfig's d_shift/beta2): python x.py '{"batch_size":128,...,"_sn":1}' STEPS SEED THREADS [speed]"""
 import json, sys, time, copy
 import torch
 from torch import nn
@@ -35,14 +35,42 @@ class Gup(nn.Module):
     def forward(self, z): return self.net(z.view(len(z), self.z_dim, 1, 1))
 
 orig_build = digit_gan.build_models
-def build(kind="dcgan", z_dim=64, width=16, d_width=None, d_batchnorm=True):
-    G, D = orig_build(kind, z_dim, width, d_width, d_batchnorm)
+def build(kind="dcgan", z_dim=64, width=16, d_width=None, d_batchnorm=True, *rest):
+    G, D = orig_build(kind, z_dim, width, d_width, d_batchnorm, *rest)
     d_width = width if d_width is None else d_width
     if extra.get("_gup"): G = Gup(z_dim, width)
     if extra.get("_sn") or "_lrelu" in extra:
         D = D2(d_width, bn=extra.get("_dbn", 1), sn=extra.get("_sn", 0), lrelu=extra.get("_lrelu", 0.2))
     return G, D
 digit_gan.build_models = build
+
+import torch.nn.functional as F
+def shift(x, r):
+    n, _, h, w = x.shape
+    xp = F.pad(x, (r, r, r, r), value=-1.0)
+    dy = torch.randint(0, 2 * r + 1, (n,)); dx = torch.randint(0, 2 * r + 1, (n,))
+    iy = torch.arange(h)[None] + dy[:, None]; ix = torch.arange(w)[None] + dx[:, None]
+    return xp[torch.arange(n)[:, None, None], 0, iy[:, :, None], ix[:, None, :]].unsqueeze(1).contiguous(memory_format=torch.channels_last)
+class AugD(nn.Module):
+    def __init__(self, D, r):
+        super().__init__(); self.D = D; self.r = r
+    def forward(self, x):
+        return self.D(shift(x, self.r) if self.training else x)
+def add_dropout(D, p):
+    seq = D.net
+    new = []
+    for m in seq:
+        new.append(m)
+        if isinstance(m, nn.LeakyReLU): new.append(nn.Dropout(p))
+    D.net = nn.Sequential(*new)
+    return D
+_b0 = digit_gan.build_models
+def build3(*a, **k):
+    G, D = _b0(*a, **k)
+    if extra.get("_drop"): D = add_dropout(D, extra["_drop"])
+    if extra.get("_aug"): D = AugD(D, extra["_aug"])
+    return G, D
+digit_gan.build_models = build3
 
 def _init(m):
     if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d)):
