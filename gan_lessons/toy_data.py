@@ -86,3 +86,21 @@ def quality(samples: torch.Tensor, name: str, min_count: int = MIN_COUNT) -> Qua
     return Quality(modes_covered=int((counts >= min_count).sum()), n_modes=len(centres),
                    high_quality=float(good.float().mean()) if len(samples) else 0.0, counts=counts.tolist())
 
+
+
+def top2_share(samples: torch.Tensor, name: str) -> float:
+    """Share of samples whose nearest mode is one of the two most popular modes (real ring data: 2/8).
+
+    Two, not one: a collapsed bunch caught between two neighbouring modes splits between them."""
+    centres = modes(name)
+    nearest = torch.cdist(torch.as_tensor(samples, dtype=torch.float32), centres).argmin(1)
+    return torch.bincount(nearest, minlength=len(centres)).topk(2).values.sum().item() / len(samples)
+
+
+def mean_direction(samples: torch.Tensor) -> tuple[float, float]:
+    """Where points sit round the origin: (angle of the mean of their unit vectors in radians, its length).
+
+    The length is the concentration: 1 when every point has the same angle, near 0 when they spread round."""
+    x = torch.as_tensor(samples, dtype=torch.float32)
+    mean_dir = (x / (x.norm(dim=1, keepdim=True) + 1e-12)).mean(0)
+    return math.atan2(mean_dir[1], mean_dir[0]), mean_dir.norm().item()

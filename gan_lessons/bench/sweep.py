@@ -5,9 +5,11 @@
 Each run executes a copy of the notebook (the committed file is never touched) with GAN_LESSONS_SEED and
 GAN_LESSONS_THREADS set. The table has one row per check and one column per (seed, threads): the value the
 check printed, `FAIL` where it failed, `-` where the run stopped before it. It tells whether a threshold holds
-beyond the one run that was committed.
+beyond the one run that was committed. `--record notebooks/check_spread.json` also merges every value into that
+table (lesson -> check -> "s{seed}/t{threads}" -> value), which tests/test_check_spread.py holds each limit against.
 """
 import argparse
+import json
 import os
 import re
 import time
@@ -61,7 +63,11 @@ def main(argv=None):
     parser.add_argument("--jobs", type=int, default=1, help="runs at once (only 1-thread runs share the machine)")
     parser.add_argument("--timeout", type=int, default=900, help="seconds per cell")
     parser.add_argument("--quick", action="store_true", help="quick mode (a smoke test of the sweep itself)")
+    parser.add_argument("--record", type=Path, default=None,
+                        help="merge every check's value into this JSON table (default mode only)")
     args = parser.parse_args(argv)
+    if args.record and args.quick:
+        parser.error("--record keeps default-mode values only: leave out --quick")
     paths = [Path(p) for p in args.notebooks] or sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     seeds = [int(s) for s in args.seeds.split(",")]
     thread_counts = [int(t) for t in args.threads.split(",")]
@@ -89,6 +95,18 @@ def main(argv=None):
             if results[cfg]["error"]:
                 print(f"  stopped at seed {cfg[0]}, {cfg[1]} threads: {results[cfg]['error']}")
         print(flush=True)
+        if args.record:
+            record(args.record, path.stem, {f"s{s}/t{t}": results[(s, t)]["checks"] for s, t in configs})
+
+
+def record(table_path: Path, lesson: str, runs: dict) -> None:
+    """Merge {run: {check: value}} into the JSON table at table_path (re-read first: sweeps may run one by one)."""
+    table = json.loads(table_path.read_text()) if table_path.exists() else {}
+    checks = table.setdefault(lesson, {})
+    for run, found in runs.items():
+        for claim, value in found.items():
+            checks.setdefault(claim, {})[run] = value
+    table_path.write_text(json.dumps(table, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
 
 
 if __name__ == "__main__":
