@@ -67,28 +67,28 @@ def train_strong(runs, seed):
     return per_run(gan)
 
 
-# (check as the lesson prints it, statistic over the window's runs)
 def statistics(data, idx):
-    c, v, p, s = (np.array([[row[k] for row in data[name]] for k in data[name][0]]) for name in
-                  ("collapsed", "vanilla", "packed", "strong"))
-    keys = {name: list(data[name][0]) for name in ("collapsed", "vanilla", "packed", "strong")}
-    col = lambda arr, name, key: arr[keys[name].index(key)][idx]
+    """{check as the lesson prints it: its value in each resampled window}; idx [draws, WINDOW] picks the runs."""
+    def col(name, key):
+        return np.array([row[key] for row in data[name]])[idx]          # [draws, WINDOW]
     return {
-        "collapsed setting: mean modes covered": col(c, "collapsed", "modes").mean(-1),
-        "collapsed setting: mean share of samples nearest two modes": col(c, "collapsed", "top2").mean(-1),
-        "packed runs: largest share of samples nearest two modes": col(p, "packed", "top2").max(-1),
-        "packed runs: fewest modes covered on any seed": col(p, "packed", "modes").min(-1),
-        "packed runs: lowest high-quality share on any seed": col(p, "packed", "hq").min(-1),
-        "packed runs: mean modes covered": col(p, "packed", "modes").mean(-1),
-        "packed runs: mean high-quality share": col(p, "packed", "hq").mean(-1),
-        "collapsed runs: mean lowest concentration after settling": col(c, "collapsed", "min_concentration").mean(-1),
-        "collapsed runs: mean angle travelled after settling, in modes": col(c, "collapsed", "travel").mean(-1),
-        "vanilla minus collapsed: mean modes covered": (col(v, "vanilla", "modes").mean(-1)
-                                                         - col(c, "collapsed", "modes").mean(-1)),
-        "k = 5: mean modes covered": col(s, "strong", "modes").mean(-1),
-        "k = 1 minus k = 5: mean modes covered at the same step": (col(v, "vanilla", "modes_at_300").mean(-1)
-                                                                    - col(s, "strong", "modes").mean(-1)),
-        "k = 5: mean high-quality share": col(s, "strong", "hq").mean(-1),
+        "collapsed setting: mean modes covered": col("collapsed", "modes").mean(-1),
+        "collapsed setting: mean share of samples nearest two modes": col("collapsed", "top2").mean(-1),
+        "packed runs: largest share of samples nearest two modes": col("packed", "top2").max(-1),
+        "packed runs: fewest modes covered on any seed": col("packed", "modes").min(-1),
+        "packed runs: lowest high-quality share on any seed": col("packed", "hq").min(-1),
+        "packed runs: mean modes covered": col("packed", "modes").mean(-1),
+        "packed runs: mean high-quality share": col("packed", "hq").mean(-1),
+        "packed runs: mean share of samples nearest two modes": col("packed", "top2").mean(-1),
+        "collapsed runs: mean lowest concentration after settling": col("collapsed", "min_concentration").mean(-1),
+        "collapsed runs: mean angle travelled after settling, in modes": col("collapsed", "travel").mean(-1),
+        "vanilla minus collapsed: mean modes covered": (col("vanilla", "modes").mean(-1)
+                                                         - col("collapsed", "modes").mean(-1)),
+        "k = 5: mean modes covered": col("strong", "modes").mean(-1),
+        # the lesson's k = 1 and k = 5 runs of a window share their seeds (initial weights): same idx for both
+        "k = 1 minus k = 5: mean modes covered at the same step": (col("vanilla", "modes_at_300").mean(-1)
+                                                                    - col("strong", "modes").mean(-1)),
+        "k = 5: mean high-quality share": col("strong", "hq").mean(-1),
     }
 
 
