@@ -38,7 +38,7 @@ lab: setup
 
 # Rebuild the student and Chinese editions after changing a lesson or a translation (make test fails while stale).
 editions: setup
-	$(PY) -m gan_lessons.editions build
+	$(PY) -m tools.editions build
 
 # Everything, with the lessons in default mode (what students run): unit tests, nbval, the browser test, and
 # tests/test_install.py (a wheel in throwaway venvs; lessons outside the checkout, with ipywidgets 7.7.1 from PyPI).
@@ -57,7 +57,7 @@ lint: setup
 
 # Every check of the lessons over seeds 0-4 and 1 and 2 torch threads, in default mode (about 40 min).
 sweep: setup
-	$(PY) -m gan_lessons.bench sweep --seeds 0,1,2,3,4 --threads 1,2
+	$(PY) -m tools.bench sweep --seeds 0,1,2,3,4 --threads 1,2
 
 clean-venv:
 	rm -rf $(VENV)

@@ -1,11 +1,11 @@
-"""A dry run of `python -m gan_lessons.bench dcgan`: right files, right shapes, same steps -> same numbers."""
+"""A dry run of `python -m tools.bench dcgan`: right files, right shapes, same steps -> same numbers."""
 import pytest
 import torch
 
 from gan_lessons import checkpoints
-from gan_lessons.bench.__main__ import main as dispatch
-from gan_lessons.bench.dcgan import config_of, main, parse
 from gan_lessons.models import DCGANGenerator
+from tools.bench.__main__ import main as dispatch
+from tools.bench.dcgan import config_of, main, parse
 
 
 def test_seconds_budget_writes_samples(tmp_path, capsys):
@@ -208,7 +208,7 @@ def test_the_documented_command_rebuilds_the_shipped_recipe():
     texts = {"DEVELOPERS.md": (root / "DEVELOPERS.md").read_text(),
              "lesson 04": "".join("".join(c["source"]) for c in lesson["cells"] if c["cell_type"] == "markdown")}
     for where, text in texts.items():
-        commands = re.findall(r"python -m gan_lessons\.bench dcgan ([^`]*--ema[^`]*)`", text)
+        commands = re.findall(r"python -m tools\.bench dcgan ([^`]*--ema[^`]*)`", text)
         assert commands, f"no shipped-generator command in {where}"
         for command in commands:
             words = shlex.split(command.replace("\n", " "))

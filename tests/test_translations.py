@@ -7,14 +7,14 @@ import sys
 import nbformat
 import pytest
 
-from gan_lessons import editions, translations
+from tools import editions, translations
 
 LESSONS = editions.lessons()
 
 
 def test_every_markdown_cell_has_a_current_translation():
     found = editions.translation_problems("zh")
-    assert not found, "translate or update (python -m gan_lessons.editions status):\n" + "\n".join(found)
+    assert not found, "translate or update (python -m tools.editions status):\n" + "\n".join(found)
 
 
 def test_a_changed_english_cell_is_named_as_stale():
