@@ -33,6 +33,26 @@ class Edit:
 
 
 SETUP = "device, SEED, QUICK = setup("
+TRAIN_COMPLETION = '''def train_completion(adversarial, steps, seed=1):
+    torch.manual_seed(seed)
+    G, D = CompletionNet().to(device), PatchDiscriminator().to(device)
+    opt_G = torch.optim.Adam(G.parameters(), lr=1e-3, betas=(0.5, 0.999))
+    opt_D = torch.optim.Adam(D.parameters(), lr=1e-3, betas=(0.5, 0.999))
+    real = batches(train_images.to(device), 64, torch.Generator().manual_seed(seed))
+    snapshots, done = nn.ModuleList(), [0]
+
+    def step():
+        row = completion_step(G, D, opt_G, opt_D, next(real), adversarial, mse_weight=LAMBDA)
+        done[0] += 1
+        if adversarial and done[0] in SNAPSHOT_STEPS:
+            snapshots.append(copy.deepcopy(D).eval())
+        return row
+
+    history = fit(step, steps, desc="MSE + adversarial" if adversarial else "MSE only")
+    return G.eval(), snapshots, history
+
+
+'''
 EVERY_LESSON = [
     Edit("exercises.check(", "exercises.assess(", cells="code"),      # a verdict, not a claim (checks.check)
     Edit("device = setup(", SETUP, cells="code"),                      # setup() returns what a lesson uses
@@ -57,8 +77,41 @@ LESSONS = {
            Edit("with the runs behind it, is in `gan_lessons/digit_gan.py`.",
                 "with the runs behind it, is in `artifacts/dcgan_bench/README.md`.", cells="markdown")],
     "05": [Edit("QUICK = settings.quick()\n", "", done=SETUP),
-           Edit("SEED = torch.initial_seed()   # the setup seed (GAN_LESSONS_SEED overrides it)\n", "", done=SETUP)],
-    "06": [Edit("QUICK = settings.quick()\n", "", done=SETUP)],
+           Edit("SEED = torch.initial_seed()   # the setup seed (GAN_LESSONS_SEED overrides it)\n", "", done=SETUP),
+           # the completion models train through the package (completion.train_completion), like lesson 06's
+           Edit("from gan_lessons.completion import TOP, CompletionNet, PatchDiscriminator, completion_step, hide_bottom",
+                "from gan_lessons.completion import TOP, CompletionNet, PatchDiscriminator, completion_step, hide_bottom\n"
+                "from gan_lessons.completion import SHIPPED_COMPLETION, train_completion"),   # one line each: tests read them
+           Edit("LAMBDA = 10.0                  # weight of the MSE term in the adversarial model's G loss\n"
+                "STEPS = 1500                   # default-mode training length (batches of 64) for each model\n"
+                "SNAPSHOT_STEPS = [25, 100, 300, 800, 1500]   # D copies kept for section 3\n",
+                "LAMBDA = SHIPPED_COMPLETION.mse_weight   # 10: weight of the MSE term in the adversarial model's G loss\n"
+                "STEPS = SHIPPED_COMPLETION.steps         # 1500: default-mode training length (batches of 64), each model\n"
+                "SNAPSHOT_STEPS = list(SHIPPED_COMPLETION.snapshot_steps)   # D copies kept for section 3\n"),
+           Edit(TRAIN_COMPLETION, "", done="SHIPPED_COMPLETION.but("),
+           Edit("    steps = quick.steps(STEPS, quick=20)   # quick mode runs 20 steps of each loop, then loads saved weights\n"
+                "    G, _, hist_mse = train_completion(adversarial=False, steps=steps)\n",
+                "    # quick mode runs 20 steps of each loop, then loads saved weights\n"
+                "    config = SHIPPED_COMPLETION.but(steps=quick.steps(STEPS, quick=20), mse_weight=LAMBDA,\n"
+                "                                    snapshot_steps=tuple(SNAPSHOT_STEPS))\n"
+                "    G, _, hist_mse = train_completion(train_images, adversarial=False, config=config, device=device)\n"),
+           Edit("    G, snapshots, hist_adv = train_completion(adversarial=True, steps=steps)\n",
+                "    G, snapshots, hist_adv = train_completion(train_images, adversarial=True, config=config, device=device)\n")],
+    "06": [Edit("QUICK = settings.quick()\n", "", done=SETUP),
+           Edit("from gan_lessons.vae import train_vae, train_vaegan",
+                "from gan_lessons.vae import SHIPPED_VAE, SHIPPED_VAEGAN, train_vae, train_vaegan"),
+           Edit("Z_DIM = 16\n", "Z_DIM = SHIPPED_VAE.z_dim   # 16\n"),
+           Edit("VAE_STEPS = 2500\n", "VAE_STEPS = SHIPPED_VAE.steps   # 2500\n"),
+           Edit("train_vae(train_images, quick.steps(VAE_STEPS, quick=20), Z_DIM, seed=1, device=device)",
+                "train_vae(train_images, SHIPPED_VAE.but(steps=quick.steps(VAE_STEPS, quick=20), z_dim=Z_DIM),\n"
+                "                                 device=device)"),
+           Edit("GAMMA = 0.5       # weight of the feature reconstruction in G's loss (tuned: see the table below)\n"
+                "VAEGAN_STEPS = 1800\n",
+                "GAMMA = SHIPPED_VAEGAN.gamma          # 0.5: weight of the feature reconstruction in G's loss (tuned: see "
+                "the table below)\nVAEGAN_STEPS = SHIPPED_VAEGAN.steps   # 1800\n"),
+           Edit("train_vaegan(train_images, quick.steps(VAEGAN_STEPS, quick=20), GAMMA, Z_DIM, seed=1, device=device)",
+                "train_vaegan(train_images, SHIPPED_VAEGAN.but(\n"
+                "        steps=quick.steps(VAEGAN_STEPS, quick=20), gamma=GAMMA, z_dim=Z_DIM), device=device)")],
 }
 # the Chinese blocks say what the English says about commands and files
 ZH = {
