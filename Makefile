@@ -50,10 +50,10 @@ test-quick: setup
 	GAN_LESSONS_QUICK=1 $(PY) -m pytest -v
 
 unit: setup
-	$(PY) -m pytest -q tests -m "not browser and not slow"
+	$(PY) -m pytest -q -n 2 tests -m "not browser and not slow"
 
 lint: setup
-	$(VENV)/bin/ruff check gan_lessons tests
+	$(VENV)/bin/ruff check gan_lessons tests tools
 
 # Every check of the lessons over seeds 0-4 and 1 and 2 torch threads, in default mode (about 40 min).
 sweep: setup

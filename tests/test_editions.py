@@ -58,5 +58,5 @@ def test_student_edition_runs_with_every_exercise_untouched(path):
     result = run_one(path, seed=0, threads=1, timeout=600, extra_env={"GAN_LESSONS_QUICK": "1"})
     assert result["error"] is None, f"{path.name} stopped: {result['error']}"
     text = result["text"]
-    checks = len(re.findall(r"exercises\.check\(", "".join(c.source for c in nbformat.read(path, 4).cells)))
+    checks = len(re.findall(r"exercises\.assess\(", "".join(c.source for c in nbformat.read(path, 4).cells)))
     assert text.count("not done yet") == checks, f"{path.name}: each untouched exercise should say 'not done yet'"
