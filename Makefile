@@ -38,7 +38,7 @@ lab: setup
 
 # Rebuild the student and Chinese editions after changing a lesson or a translation (make test fails while stale).
 editions: setup
-	$(PY) -m gan_lessons.editions build
+	$(PY) -m tools.editions build
 
 # Everything, with the lessons in default mode (what students run): unit tests, nbval, the browser test, and
 # tests/test_install.py (a wheel in throwaway venvs; lessons outside the checkout, with ipywidgets 7.7.1 from PyPI).
@@ -50,14 +50,16 @@ test-quick: setup
 	GAN_LESSONS_QUICK=1 $(PY) -m pytest -v
 
 unit: setup
-	$(PY) -m pytest -q tests -m "not browser and not slow"
+	$(PY) -m pytest -q -n 2 tests -m "not browser and not slow"
 
 lint: setup
-	$(VENV)/bin/ruff check gan_lessons tests
+	$(VENV)/bin/ruff check gan_lessons tests tools
 
-# Every check of the lessons over seeds 0-4 and 1 and 2 torch threads, in default mode (about 40 min).
+# Every check of the lessons in default mode over the tuning seeds 0-4 (1 and 2 torch threads) and the untuned seeds
+# 10-19, merged into notebooks/check_spread.json, which tests/test_check_spread.py holds every limit against (hours).
 sweep: setup
-	$(PY) -m gan_lessons.bench sweep --seeds 0,1,2,3,4 --threads 1,2
+	$(PY) -m tools.bench sweep --seeds 0,1,2,3,4 --threads 1,2 --jobs 2 --record notebooks/check_spread.json
+	$(PY) -m tools.bench sweep --seeds 10,11,12,13,14,15,16,17,18,19 --threads 1 --jobs 2 --record notebooks/check_spread.json
 
 clean-venv:
 	rm -rf $(VENV)

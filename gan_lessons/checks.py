@@ -1,6 +1,6 @@
 """`check`: the one way a lesson asserts a claim, printing the number it rests on beside its limit.
 
-Every line starts with CHECK, so `python -m gan_lessons.bench sweep` can collect each check's value over
+Every line starts with CHECK, so `python -m tools.bench sweep` can collect each check's value over
 seeds and thread counts. A failing check raises AssertionError with the same line, so the student sees
 which claim failed and by how much.
 """

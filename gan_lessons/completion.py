@@ -6,11 +6,17 @@ answer that looks real). The same CompletionNet is trained both ways; PatchDiscr
 pix2pix-style conditional D that sees the condition (the top half) next to the candidate; completion_step is
 the one training step of both models.
 """
+import copy
+from dataclasses import dataclass
+
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from gan_lessons.train import discriminator_loss, generator_loss
+from gan_lessons.config import Config, require_positive
+from gan_lessons.device import seeded
+from gan_lessons.digit_data import batches
+from gan_lessons.train import discriminator_loss, fit, generator_loss
 
 TOP = 14  # rows 0..13 are given, rows 14..27 are to be drawn
 
@@ -105,3 +111,43 @@ def completion_step(G, D, opt_G, opt_D, x, adversarial: bool, mse_weight: float 
     opt_G.step()
     row["mse"] = mse.item()
     return row
+
+
+@dataclass(frozen=True)
+class CompletionConfig(Config):
+    """Lesson 05's two completion models: trained the same way, with or without the adversarial term."""
+    steps: int = 1500                  # batches, for each model
+    mse_weight: float = 10.0           # lambda: weight of the MSE term in the adversarial model's G loss
+    snapshot_steps: tuple = (25, 100, 300, 800, 1500)   # D copies kept during the adversarial run (section 3)
+    lr: float = 1e-3                   # Adam's rate for G and D
+    batch_size: int = 64
+    seed: int = 1                      # the weights' initialisation and the batch order
+
+    def __post_init__(self):
+        require_positive(self, "steps", "mse_weight", "lr", "batch_size")
+
+
+SHIPPED_COMPLETION = CompletionConfig()   # what made gan_lessons/weights/completion_*.pt
+
+
+def train_completion(images, adversarial: bool, config: CompletionConfig = SHIPPED_COMPLETION, device="cpu",
+                     progress=True):
+    """Train a CompletionNet with `completion_step` (a PatchDiscriminator too when adversarial); returns
+    (G in eval mode, the D copies kept at config.snapshot_steps, history)."""
+    c = config
+    with seeded(c.seed, device):
+        G, D = CompletionNet().to(device), PatchDiscriminator().to(device)
+        opt_G = torch.optim.Adam(G.parameters(), lr=c.lr, betas=(0.5, 0.999))
+        opt_D = torch.optim.Adam(D.parameters(), lr=c.lr, betas=(0.5, 0.999))
+        real = batches(images.to(device), c.batch_size, torch.Generator().manual_seed(c.seed))
+        snapshots, done = nn.ModuleList(), [0]
+
+        def step():
+            row = completion_step(G, D, opt_G, opt_D, next(real), adversarial, mse_weight=c.mse_weight)
+            done[0] += 1
+            if adversarial and done[0] in c.snapshot_steps:
+                snapshots.append(copy.deepcopy(D).eval())
+            return row
+
+        history = fit(step, c.steps, desc="MSE + adversarial" if adversarial else "MSE only", progress=progress)
+    return G.eval(), snapshots, history

@@ -1,5 +1,7 @@
 """Which device to train on, how many CPU threads, and one seed for torch, numpy and random."""
 import random
+from contextlib import contextmanager
+from typing import NamedTuple
 
 import numpy as np
 import torch
@@ -28,6 +30,17 @@ def get_device() -> torch.device:
     return torch.device("cpu")
 
 
+@contextmanager
+def seeded(seed: int, device="cpu"):
+    """The course's one seeding rule for building and training a model: inside, torch's global RNG (the CPU's and
+    `device`'s) starts from `seed`; after, the caller's RNG is back where it was, so a model trained in a cell
+    does not shift the random numbers of the cells after it."""
+    device = torch.device(device)
+    with torch.random.fork_rng(devices=[device] if device.type == "cuda" else []):
+        torch.manual_seed(seed)
+        yield
+
+
 def seed_everything(seed: int) -> None:
     """Same seed, same numbers: seeds Python's random, numpy and torch (all devices)."""
     random.seed(seed)
@@ -35,9 +48,16 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)  # also seeds every CUDA device
 
 
-def setup(seed: int = 0, threads: int | None = None, large: bool | None = None) -> torch.device:
+class Lesson(NamedTuple):
+    """What a lesson's setup cell gets back: `device, SEED, QUICK = setup(seed=0)`."""
+    device: torch.device
+    seed: int            # the seed in force (GAN_LESSONS_SEED overrides the one asked for)
+    quick: bool          # quick mode (GAN_LESSONS_QUICK=1): fewer steps, for the developers' fast loop
+
+
+def setup(seed: int = 0, threads: int | None = None, large: bool | None = None) -> Lesson:
     """What every notebook's setup cell calls: seed, threads, device; prints them, quick mode, and where data
-    (downloads, caches, retrained weights) and the shipped weights come from.
+    (downloads, caches, retrained weights) and the shipped weights come from. Returns (device, seed, quick).
 
     GAN_LESSONS_SEED and GAN_LESSONS_THREADS override `seed` and `threads` (the seed sweep uses them).
     threads=None keeps torch's default. large=True turns projector mode on for this notebook (else
@@ -59,4 +79,4 @@ def setup(seed: int = 0, threads: int | None = None, large: bool | None = None) 
           f"| projector mode: {'ON' if is_large() else 'off'} | torch {torch.__version__}")
     # An installed package (Colab, pip) writes elsewhere than a checkout: say where, so a student can find it.
     print(f"data: {settings.data_dir()} | shipped weights: {checkpoints.WEIGHTS_DIR}")
-    return device
+    return Lesson(device, seed, settings.quick())

@@ -72,7 +72,7 @@ class DCGANDiscriminator(nn.Module):
     """Strided convolutions (no pooling), LeakyReLU(0.2), no BatchNorm at the input layer.
 
     batchnorm=True puts BatchNorm on the hidden layer as Radford et al. do; lesson 04's D leaves it out
-    (`DigitConfig.d_batchnorm`, where digit_gan's docstring gives the measurements)."""
+    (`DigitConfig.d_batchnorm`, measured in artifacts/dcgan_bench/README.md)."""
 
     def __init__(self, ndf: int = 32, batchnorm: bool = True):
         super().__init__()

@@ -3,20 +3,22 @@
 Projector mode (`GAN_LESSONS_LARGE=1`, or `setup(large=True)` in a setup cell): every pyplot figure of every lesson
 is drawn with text at least `PROJECTOR_PT` points tall when the figure is shown `PROJECTOR_PX` pixels wide, and
 thicker lines and markers. Font sizes set in a lesson's code are raised at draw time where they fall short (a
-figure hook), so no figure silently keeps small text; `RENDERED` records each drawn figure's smallest text.
+figure hook), so no figure silently keeps small text.
 A wide row of panels (`plotting.panels(n, figsize)`) wraps onto several rows there. At draw time the hook also lays the
 figure out for the raised text (a lesson's `tight_layout()` is re-run at every draw), moves a legend that covers a
-curve (to `loc="best"`, else beside its axes) and wraps a title wider than its panel. `CLASHES` records, per draw,
-what still collides: overlapping texts, a text over another panel, a legend over a curve, a squeezed plot.
+curve (to `loc="best"`, else beside its axes) and wraps a title wider than its panel. Each draw logs (logger
+`gan_lessons.projector`, level DEBUG, silent unless asked for) the figure's width, its smallest text and what still
+collides: overlapping texts, a text over another panel, a legend over a curve, a squeezed plot. A lesson's author
+or a test listens; the package keeps nothing.
 """
 import functools
+import logging
 from contextlib import contextmanager
 
 PROJECTOR_PX = 1280      # the width a projected figure is shown at
 PROJECTOR_PT = 14        # the smallest text wanted there, in points (1 pt = 4/3 CSS px)
-RENDERED = []            # (figure width in inches, smallest text in points at PROJECTOR_PX), projector mode only
 MIN_PANEL_PX = 150       # a plot area narrower or lower than this, in a figure shown PROJECTOR_PX wide, is unreadable
-CLASHES = []             # per draw in projector mode: descriptions of colliding artists (see _clashes); [] is good
+LOG = logging.getLogger(__name__)
 
 
 def shown_points(fontsize: float, fig_width_in: float) -> float:
@@ -256,8 +258,10 @@ def projector_hook(fig) -> None:
             _fit(fig, renderer)
         with _texts_drawn(fig) as texts:
             result = draw(renderer)
-        RENDERED.append((fig.get_figwidth(), smallest))
-        CLASHES.append(_clashes(fig, texts, renderer))
+        if LOG.isEnabledFor(logging.DEBUG):     # the clash search costs a few ms per draw: only for a listener
+            clashes = _clashes(fig, texts, renderer)
+            LOG.debug("drew a %g-inch figure, smallest text %.1f pt, %d clashes", fig.get_figwidth(), smallest,
+                      len(clashes), extra={"drawn": (fig.get_figwidth(), smallest, clashes)})
         return result
     fig.draw = draw_large
 

@@ -8,7 +8,7 @@ the same code gan_step calls); Reset and the presets build new networks.
 import asyncio
 
 from gan_lessons import toy_data
-from gan_lessons.toy_gan import FIXES, PRESETS, Settings
+from gan_lessons.toy_gan import FIXES, PRESETS, ToyConfig
 from gan_lessons.train import G_LOSSES
 
 STEPS_PER_FRAME = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)   # the speed control: 1 = watch every step
@@ -26,7 +26,7 @@ class Controls:
         from gan_lessons.live import LiveBox
 
         self.dash = dashboard
-        s = dashboard.gan.settings
+        s = dashboard.gan.config
         self.image = widgets.Image(value=dashboard.png(), format="png")
         self.w = dict(
             k=widgets.IntSlider(value=s.k, min=1, max=20, description="k (D steps)"),
@@ -70,18 +70,18 @@ class Controls:
     def say(self, text: str):
         self.status.value = text or ""
 
-    def settings_from_controls(self) -> Settings:
-        return Settings(**{**vars(self.dash.gan.settings), **{n: w.value for n, w in self.w.items()}})
+    def config_from_controls(self) -> ToyConfig:
+        return self.dash.gan.config.but(**{n: w.value for n, w in self.w.items()})
 
-    def reset(self, settings: Settings | None = None):
+    def reset(self, config: ToyConfig | None = None):
         """New networks from the controls (or a preset, whose values then show in the controls)."""
         self.pause()
-        settings = settings or self.settings_from_controls()
+        config = config or self.config_from_controls()
         for name, w in self.w.items():
             with w.hold_trait_notifications():
-                w.value = getattr(settings, name)
-        self.dash.reset(settings)
-        self.say(f"reset: {settings}")
+                w.value = getattr(config, name)
+        self.dash.reset(config)
+        self.say(f"reset: {config}")
 
     def half_step(self, which: str):
         """One D-step or one G-step, drawn at once (training pauses first)."""

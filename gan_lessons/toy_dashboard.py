@@ -21,7 +21,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
 from gan_lessons import plotting, toy_data
-from gan_lessons.toy_gan import PRESETS, Settings, ToyGAN
+from gan_lessons.toy_gan import PRESETS, ToyConfig, ToyGAN
 
 FPS = 6              # frames per second while training: smooth on a projector, cheap on the CPU
 N_SHOW = 500         # points per scatter (the metric itself uses 2,500)
@@ -187,15 +187,6 @@ class DashboardFigure:
         PILImage.fromarray(np.asarray(self.canvas.buffer_rgba())[..., :3]).save(buf, format="png", compress_level=1)
         return buf.getvalue()
 
-    def panel_boxes(self) -> dict:
-        """Each panel's pixel box in the PNG, (left, top, right, bottom): what a test compares between frames."""
-        height = self.fig.bbox.height
-        boxes = {}
-        for name, ax in zip(("data", "z", "loss", "metric"), self.axes):
-            b = ax.get_window_extent()
-            boxes[name] = (int(b.x0), int(height - b.y1), int(np.ceil(b.x1)), int(np.ceil(height - b.y0)))
-        return boxes
-
 
 class Dashboard:
     """A ToyGAN, its figure and its metric log; the notebook trains it, the controls drive it."""
@@ -203,7 +194,7 @@ class Dashboard:
     def __init__(self, gan: ToyGAN | None = None, large: bool | None = None, dpi: int = 72):
         self.gan = gan if gan is not None else ToyGAN(PRESETS["vanilla"])
         self.large = plotting.is_large() if large is None else large
-        self.figure = DashboardFigure(self.gan.settings.data, LARGE if self.large else SMALL, dpi=dpi)
+        self.figure = DashboardFigure(self.gan.config.data, LARGE if self.large else SMALL, dpi=dpi)
         self.log = MetricLog()
         self.frames = 0
         self.on_frame = []            # callbacks after each frame (the controls' live image)
@@ -225,12 +216,12 @@ class Dashboard:
                      real=gan.real_points(N_SHOW).numpy(), fake=fake[:N_SHOW].numpy(),
                      arrows=self.g_arrows(fake[:N_ARROWS]), zlines=gan.z_grid_lines(),
                      loss_D=h["loss_D"] if h.steps else [], loss_G=h["loss_G"] if h.steps else [], steps=h.steps,
-                     quality=toy_data.quality(fake, gan.settings.data))
+                     quality=toy_data.quality(fake, gan.config.data))
 
     def redraw(self, note: str = "") -> toy_data.Quality:
         """Measure the metric, log it, draw a frame; returns the metric."""
-        if self.gan.settings.data != self.figure.data:    # data set changed: rebuild the axes once
-            self.figure.build(self.gan.settings.data)
+        if self.gan.config.data != self.figure.data:    # data set changed: rebuild the axes once
+            self.figure.build(self.gan.config.data)
         frame = self.frame()
         q = frame.quality
         self.log.record(frame.steps, q)
@@ -278,11 +269,11 @@ class Dashboard:
         self.redraw(" + G-step")
         return row
 
-    def reset(self, settings: Settings):
-        """New networks for `settings`: the history, the metric log and the figure start again."""
-        self.gan = ToyGAN(settings)
+    def reset(self, config: ToyConfig):
+        """New networks for `config`: the history, the metric log and the figure start again."""
+        self.gan = ToyGAN(config)
         self.log = MetricLog()
-        self.figure.build(settings.data)
+        self.figure.build(config.data)
         self.redraw()
 
     def widget(self):

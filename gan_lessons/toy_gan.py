@@ -1,14 +1,16 @@
-"""One 2D toy GAN experiment: settings -> small MLPs, Adam, and a step that is gan_step itself.
+"""One 2D toy GAN experiment: a ToyConfig -> small MLPs, Adam, and a step that is gan_step itself.
 
 The dashboard, the benchmark and the lesson's seed tables all build their runs here, so "the collapsed
 setting" means the same thing everywhere. Controls change `k`, learning rates and the loss between steps.
 """
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import torch
 from torch import nn
 
 from gan_lessons import toy_data
+from gan_lessons.config import Config, require_choice, require_positive
+from gan_lessons.device import seeded
 from gan_lessons.models import mlp
 from gan_lessons.train import G_LOSSES, History, d_step, fit, g_step, gan_step, generator_loss
 
@@ -16,7 +18,7 @@ FIXES = ("none", "pack")
 
 
 @dataclass(frozen=True)
-class Settings:
+class ToyConfig(Config):
     data: str = "ring"
     k: int = 1                      # D steps per G step
     lr_G: float = 1e-3
@@ -29,14 +31,20 @@ class Settings:
     seed: int = 0
     runs: int = 1                   # >1: that many independent GANs (seeds seed, seed+1, ...) trained at once
 
+    def __post_init__(self):
+        require_choice(self, "fix", FIXES)
+        require_choice(self, "g_loss", G_LOSSES)
+        toy_data.modes(self.data)                                   # validates the data set name
+        require_positive(self, "k", "lr_G", "lr_D", "z_dim", "hidden", "batch", "runs")
+
 
 # Measured in lesson 03 (tools/lesson03_spread.py, 40 runs each): "vanilla" is the plain GAN the lesson opens with
 # (D learns faster than G, one-sample D); D ten times slower than G collapses the ring (at 1e-4 on every run; at
 # 3e-4, the earlier preset, 9 runs of 40 escaped); a faster D plus packing (PacGAN) covers it.
 PRESETS = {
-    "vanilla": Settings(lr_G=1e-3, lr_D=3e-3),
-    "collapsed": Settings(lr_G=1e-3, lr_D=1e-4),
-    "packed": Settings(lr_G=1e-3, lr_D=3e-3, fix="pack"),
+    "vanilla": ToyConfig(lr_G=1e-3, lr_D=3e-3),
+    "collapsed": ToyConfig(lr_G=1e-3, lr_D=1e-4),
+    "packed": ToyConfig(lr_G=1e-3, lr_D=3e-3, fix="pack"),
 }
 PACK = 2
 
@@ -86,18 +94,12 @@ class StackedMLP(nn.Module):
 
 
 class ToyGAN:
-    def __init__(self, settings: Settings = Settings()):
-        if settings.fix not in FIXES:
-            raise ValueError(f"fix={settings.fix!r} is unknown: use one of {', '.join(FIXES)}.")
-        if settings.g_loss not in G_LOSSES:
-            raise ValueError(f"g_loss={settings.g_loss!r} is unknown: use one of {', '.join(map(repr, G_LOSSES))}.")
-        toy_data.modes(settings.data)                               # validates the data set name
-        self.settings = s = settings
+    def __init__(self, config: ToyConfig = ToyConfig()):
+        self.config = s = config
         self.pack = PACK if s.fix == "pack" else 1
         Gs, Ds = [], []
-        with torch.random.fork_rng(devices=[]):                  # seeds the init without touching the caller's RNG
-            for seed in range(s.seed, s.seed + s.runs):          # run r starts exactly as a lone run of seed r
-                torch.manual_seed(seed)
+        for seed in range(s.seed, s.seed + s.runs):              # run r starts exactly as a lone run of seed r
+            with seeded(seed):                                   # the init, without touching the caller's RNG
                 Gs.append(mlp(s.z_dim, 2, s.hidden))             # z -> x
                 Ds.append(mlp(2 * self.pack, 1, s.hidden))       # x (or PACK points side by side) -> logit
         self.G, self.D = (Gs[0], Ds[0]) if s.runs == 1 else (StackedMLP(Gs), StackedMLP(Ds))
@@ -116,10 +118,10 @@ class ToyGAN:
         return self._real().reshape(-1, 2 * self.pack)
 
     def sample_z(self, n):
-        return torch.randn(n, self.settings.z_dim * self.pack, generator=self.rng)
+        return torch.randn(n, self.config.z_dim * self.pack, generator=self.rng)
 
     def step(self) -> dict:
-        s = self.settings
+        s = self.config
         return gan_step(self._G_step, self.D, self.opt_G, self.opt_D, self.sample_real, self.sample_z,
                         k=s.k, g_loss=s.g_loss)
 
@@ -129,29 +131,29 @@ class ToyGAN:
 
     def g_step(self) -> dict:
         """One G-step alone (the dashboard's "G step" button): train.g_step on a batch of D's size."""
-        s = self.settings
+        s = self.config
         return g_step(self._G_step, self.D, self.opt_G, self.sample_z, s.runs * s.batch, s.g_loss)
 
     def train(self, steps, on_update=None, every=0, progress=True, desc=None):
         """train.fit on this run's step: the history grows, Ctrl-C keeps everything, NaN stops with a sentence."""
-        desc = desc or f"{self.settings.data}, fix: {self.settings.fix}"
+        desc = desc or f"{self.config.data}, fix: {self.config.fix}"
         return fit(self.step, steps, history=self.history, every=every, on_update=on_update, desc=desc,
                    progress=progress)
 
     def update(self, **changes):
         """Change k, learning rates, loss or data set between steps (what the dashboard's controls do)."""
-        self.settings = replace(self.settings, **changes)
-        for opt, lr in ((self.opt_G, self.settings.lr_G), (self.opt_D, self.settings.lr_D)):
+        self.config = self.config.but(**changes)
+        for opt, lr in ((self.opt_G, self.config.lr_G), (self.opt_D, self.config.lr_D)):
             for group in opt.param_groups:
                 group["lr"] = lr
         if "data" in changes:
-            s = self.settings
+            s = self.config
             self._real = toy_data.batch_sampler(s.data, s.runs * s.batch * self.pack, generator=self.rng)
 
     # ---------- what the dashboard draws ----------
     def real_points(self, n):
         # its own generator: drawing (whose count depends on timing) must not shift the training's random stream
-        return toy_data.sample(self.settings.data, n, generator=self._show_rng)
+        return toy_data.sample(self.config.data, n, generator=self._show_rng)
 
     def D_point(self, xy):
         """D's logit at single points; a packed D sees the point PACK times (its verdict on a clean pack)."""
@@ -160,7 +162,7 @@ class ToyGAN:
     def g_loss_at(self, x):
         """L_G evaluated at generated points x (the dashboard draws -dL_G/dx as arrows)."""
         logit = self.D_point(x)
-        return generator_loss(logit, self.settings.g_loss, reduction="sum")
+        return generator_loss(logit, self.config.g_loss, reduction="sum")
 
     def z_grid_lines(self, n_lines=9, n_points=40, extent=2.5):
         """G applied to the lines of a grid in z (first two z coordinates, others 0): [lines, points, 2]."""
@@ -168,7 +170,7 @@ class ToyGAN:
         zs = []
         for c in torch.linspace(-extent, extent, n_lines):
             for first in (True, False):
-                z = torch.zeros(n_points, self.settings.z_dim)
+                z = torch.zeros(n_points, self.config.z_dim)
                 z[:, 0], z[:, 1] = (t, c) if first else (c, t)
                 zs.append(z)
         with torch.no_grad():
@@ -177,8 +179,8 @@ class ToyGAN:
     def samples(self, run=0):
         """G(eval_z) of one run: the 2,500 points the metric scores, [2500, 2]."""
         with torch.no_grad():
-            out = self.G(self.eval_z.repeat(self.settings.runs, 1))
-        return out.view(self.settings.runs, len(self.eval_z), 2)[run]
+            out = self.G(self.eval_z.repeat(self.config.runs, 1))
+        return out.view(self.config.runs, len(self.eval_z), 2)[run]
 
     def quality(self, run=0):
-        return toy_data.quality(self.samples(run), self.settings.data)
+        return toy_data.quality(self.samples(run), self.config.data)

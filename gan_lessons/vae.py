@@ -5,10 +5,14 @@ and "better GAN = G + D + E" differ only by the discriminator and the losses. Ev
 lives here once: the lesson shows these functions (inspect.getsource) and calls them, and the unit tests
 test them.
 """
+from dataclasses import dataclass
+
 import torch
 import torch.nn.functional as F
 from torch import nn
 
+from gan_lessons.config import Config, require_positive
+from gan_lessons.device import seeded
 from gan_lessons.digit_data import batches
 from gan_lessons.train import discriminator_loss, fit, generator_loss
 
@@ -173,25 +177,47 @@ def vaegan_step(E, G, D, opt_E, opt_G, opt_D, x, gamma):
     return {"KL": kl.item(), "feature_rec": feature_rec.item(), "adv": adv.item(), "loss_D": loss_D.item()}
 
 
-def train_vae(images, steps, z_dim=16, seed=1, device="cpu", lr=1e-3, batch_size=64, progress=True):
-    """Train a VAE (E + G) on `images` for `steps` batches; returns (nn.ModuleDict(E=..., G=...), history)."""
-    torch.manual_seed(seed)
-    E, G = ConvEncoder(z_dim).to(device), ConvDecoder(z_dim).to(device)
-    opt = torch.optim.Adam([*E.parameters(), *G.parameters()], lr=lr)
-    real = batches(images.to(device), batch_size, torch.Generator().manual_seed(seed))
-    history = fit(lambda: vae_step(E, G, opt, next(real)), steps, desc="VAE", progress=progress)
+@dataclass(frozen=True)
+class VAEConfig(Config):
+    """Lesson 06's VAE (E + G) and VAE-GAN (E + G + D); the VAE reads the first five fields."""
+    steps: int = 2500
+    z_dim: int = 16
+    lr: float = 1e-3           # Adam's rate for E and G
+    batch_size: int = 64
+    seed: int = 1              # the weights' initialisation, the batch order and the noise
+    gamma: float = 0.5         # VAE-GAN: weight of the feature reconstruction in G's loss
+    ndf: int = 32              # VAE-GAN: D's channels
+    lr_D: float = 1e-3         # VAE-GAN: D's rate
+
+    def __post_init__(self):
+        require_positive(self, "steps", "z_dim", "lr", "batch_size", "gamma", "ndf", "lr_D")
+
+
+SHIPPED_VAE = VAEConfig()                       # what made gan_lessons/weights/vae.pt
+SHIPPED_VAEGAN = VAEConfig(steps=1800)          # and vaegan.pt
+
+
+def train_vae(images, config: VAEConfig = SHIPPED_VAE, device="cpu", progress=True):
+    """Train a VAE (E + G) on `images` for `config.steps` batches; returns (nn.ModuleDict(E=..., G=...), history)."""
+    c = config
+    with seeded(c.seed, device):
+        E, G = ConvEncoder(c.z_dim).to(device), ConvDecoder(c.z_dim).to(device)
+        opt = torch.optim.Adam([*E.parameters(), *G.parameters()], lr=c.lr)
+        real = batches(images.to(device), c.batch_size, torch.Generator().manual_seed(c.seed))
+        history = fit(lambda: vae_step(E, G, opt, next(real)), c.steps, desc="VAE", progress=progress)
     return nn.ModuleDict({"E": E, "G": G}).eval(), history
 
 
-def train_vaegan(images, steps, gamma, z_dim=16, ndf=32, seed=1, device="cpu", lr=1e-3, lr_D=1e-3,
-                 batch_size=64, progress=True):
+def train_vaegan(images, config: VAEConfig = SHIPPED_VAEGAN, device="cpu", progress=True):
     """Train a VAE-GAN (E + G + D) with `vaegan_step`; returns (nn.ModuleDict(E=..., G=..., D=...), history)."""
-    torch.manual_seed(seed)
-    E, G, D = ConvEncoder(z_dim).to(device), ConvDecoder(z_dim).to(device), FeatureDiscriminator(ndf).to(device)
-    opt_E = torch.optim.Adam(E.parameters(), lr=lr, betas=(0.5, 0.999))
-    opt_G = torch.optim.Adam(G.parameters(), lr=lr, betas=(0.5, 0.999))
-    opt_D = torch.optim.Adam(D.parameters(), lr=lr_D, betas=(0.5, 0.999))
-    real = batches(images.to(device), batch_size, torch.Generator().manual_seed(seed))
-    history = fit(lambda: vaegan_step(E, G, D, opt_E, opt_G, opt_D, next(real), gamma), steps,
-                  desc="VAE-GAN", progress=progress)
+    c = config
+    with seeded(c.seed, device):
+        E, G = ConvEncoder(c.z_dim).to(device), ConvDecoder(c.z_dim).to(device)
+        D = FeatureDiscriminator(c.ndf).to(device)
+        opt_E = torch.optim.Adam(E.parameters(), lr=c.lr, betas=(0.5, 0.999))
+        opt_G = torch.optim.Adam(G.parameters(), lr=c.lr, betas=(0.5, 0.999))
+        opt_D = torch.optim.Adam(D.parameters(), lr=c.lr_D, betas=(0.5, 0.999))
+        real = batches(images.to(device), c.batch_size, torch.Generator().manual_seed(c.seed))
+        history = fit(lambda: vaegan_step(E, G, D, opt_E, opt_G, opt_D, next(real), c.gamma), c.steps,
+                      desc="VAE-GAN", progress=progress)
     return nn.ModuleDict({"E": E, "G": G, "D": D}).eval(), history

@@ -364,6 +364,7 @@ def test_dashboard_half_steps(notebooks):
     """Lesson 03's controls panel: "D step" changes the data panel (D's heatmap) and leaves G's z panel alone;
     "G step" then moves the z panel. Panels are compared as pixel boxes that this process computes from the
     same (deterministic) figure layout."""
+    from panels import panel_boxes
     from playwright.sync_api import expect
 
     from gan_lessons.toy_dashboard import Dashboard
@@ -374,7 +375,7 @@ def test_dashboard_half_steps(notebooks):
     for old in out.glob("*.png"):
         old.unlink()
     reference = Dashboard(ToyGAN(PRESETS["collapsed"]), large=False)
-    boxes, size = reference.figure.panel_boxes(), reference.figure.fig.canvas.get_width_height()
+    boxes, size = panel_boxes(reference.figure), reference.figure.fig.canvas.get_width_height()
     page = notebooks.open(DASHBOARD_NOTEBOOK)
     buttons = {name: page.locator("button.widget-button", has_text=re.compile(rf"^\s*{name}\s*$"))
                for name in ("D step", "G step")}

@@ -5,7 +5,7 @@ every check of every lesson, the value it printed in default-mode runs: the tuni
 1 and 2 torch threads, `s0/t1` ... `s4/t2`), from which the limits are set, and the confirmation runs on seeds
 nobody tuned on (`s10/t1` ... `s19/t1`). Lesson 03's window statistics (a mean or a maximum over five stacked
 runs) also carry `_tail`: their 0.1 % and 99.9 % quantiles, resampled from 40 independent runs
-(tools/lesson03_spread.py --record). The sweep writes the table: `python -m gan_lessons.bench sweep --record
+(tools/lesson03_spread.py --record). The sweep writes the table: `python -m tools.bench sweep --record
 notebooks/check_spread.json`.
 
 The test fails when a limit sits within 3 standard deviations of its tuning runs' mean, when any measured run

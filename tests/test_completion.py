@@ -70,3 +70,15 @@ def test_mse_only_step_never_touches_D_and_learns():
     assert set(last) == {"mse"}
     assert last["mse"] < first["mse"]
     assert all(torch.equal(p, q) for p, q in zip(D.state_dict().values(), D0.state_dict().values()))
+
+
+def test_train_completion_keeps_d_at_the_snapshot_steps_and_the_callers_rng():
+    from gan_lessons.completion import SHIPPED_COMPLETION, train_completion
+    images = torch.rand(32, 1, 28, 28, generator=torch.Generator().manual_seed(0)) * 2 - 1
+    config = SHIPPED_COMPLETION.but(steps=3, batch_size=8, snapshot_steps=(1, 3))
+    state = torch.get_rng_state()
+    G, snapshots, history = train_completion(images, adversarial=True, config=config, progress=False)
+    assert torch.equal(state, torch.get_rng_state()), "train_completion moved the caller's RNG"
+    assert len(snapshots) == 2 and len(history["loss_D"]) == 3 and not G.training
+    _, none_kept, mse_only = train_completion(images, adversarial=False, config=config, progress=False)
+    assert len(none_kept) == 0 and "loss_D" not in mse_only

@@ -5,7 +5,7 @@ import re
 import nbformat
 import pytest
 
-from gan_lessons import editions
+from tools import editions
 
 EXERCISE = '''def double(x):
     """Return 2x."""
@@ -21,7 +21,7 @@ def _lesson():
                 nbformat.v4.new_code_cell("print('setup')", id="setup",
                                           outputs=[nbformat.v4.new_output("stream", text="setup\n")]),
                 nbformat.v4.new_code_cell(EXERCISE, id="ex1"),
-                nbformat.v4.new_code_cell('double = exercises.check("lesson00.double", double)', id="ex1-check",
+                nbformat.v4.new_code_cell('double = exercises.assess("lesson00.double", double)', id="ex1-check",
                                           outputs=[nbformat.v4.new_output("stream", text="✓ correct\n")]),
                 nbformat.v4.new_markdown_cell("next", id="next")]
     return nb
@@ -47,16 +47,16 @@ def test_the_source_keeps_its_solutions():
 
 def test_committed_student_edition_is_in_sync_with_the_lessons():
     stale = editions.build_all(write=False)
-    assert not stale, f"rebuild the student edition (python -m gan_lessons.editions build): stale {stale}"
+    assert not stale, f"rebuild the student edition (python -m tools.editions build): stale {stale}"
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", sorted(editions.STUDENT.glob("[0-9][0-9]_*.ipynb")), ids=lambda p: p.name[:2])
 def test_student_edition_runs_with_every_exercise_untouched(path):
-    from gan_lessons.bench.sweep import run_one
+    from tools.bench.sweep import run_one
 
     result = run_one(path, seed=0, threads=1, timeout=600, extra_env={"GAN_LESSONS_QUICK": "1"})
     assert result["error"] is None, f"{path.name} stopped: {result['error']}"
     text = result["text"]
-    checks = len(re.findall(r"exercises\.check\(", "".join(c.source for c in nbformat.read(path, 4).cells)))
+    checks = len(re.findall(r"exercises\.assess\(", "".join(c.source for c in nbformat.read(path, 4).cells)))
     assert text.count("not done yet") == checks, f"{path.name}: each untouched exercise should say 'not done yet'"

@@ -1,6 +1,7 @@
 """Projector mode: every figure's text readable from the back of a room (>= 14 pt when shown 1280 px wide)."""
 import io
 import json
+import logging
 import re
 from pathlib import Path
 
@@ -22,9 +23,14 @@ LESSONS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("[0
 def style():
     yield plotting
     plotting.set_style(large=False)
-    projector.RENDERED.clear()
-    projector.CLASHES.clear()
     plotting._large = None
+
+
+@pytest.fixture
+def drawn(caplog):
+    """What projector mode logged so far, one (figure width, smallest text in pt, clashes) per draw."""
+    caplog.set_level(logging.DEBUG, logger=projector.LOG.name)
+    return lambda: [record.drawn for record in caplog.records if hasattr(record, "drawn")]
 
 
 def _draw(fig):
@@ -39,7 +45,7 @@ def test_shown_size_is_the_inverse_of_the_minimum():
     assert projector.min_fontsize(10) == pytest.approx(10.5)
 
 
-def test_large_mode_raises_small_text_that_a_lesson_set_itself(style):
+def test_large_mode_raises_small_text_that_a_lesson_set_itself(style, drawn):
     style.set_style(large=True)
     fig, axes = plt.subplots(1, 3, figsize=(16, 3.8))
     axes[0].plot([0, 1], label="a")
@@ -47,16 +53,16 @@ def test_large_mode_raises_small_text_that_a_lesson_set_itself(style):
     axes[1].text(0.5, 0.5, "tiny", fontsize=6)
     axes[2].set_title("title", fontsize=8)
     _draw(fig)
-    width, smallest = projector.RENDERED[-1]
+    width, smallest, _ = drawn()[-1]
     assert width == 16 and smallest >= projector.PROJECTOR_PT - 1e-9
 
 
-def test_small_mode_leaves_figures_alone(style):
+def test_small_mode_leaves_figures_alone(style, drawn):
     style.set_style(large=False)
     fig, ax = plt.subplots(figsize=(16, 3))
     t = ax.text(0, 0, "tiny", fontsize=6)
     _draw(fig)
-    assert projector.RENDERED == [] and t.get_fontsize() == 6
+    assert drawn() == [] and t.get_fontsize() == 6
 
 
 def test_setup_choice_overrides_the_environment(style, monkeypatch):
@@ -115,7 +121,7 @@ def test_panels_refuse_what_they_cannot_wrap_in_either_mode(style, large):
             plotting.panels(n, figsize=(14, 4), **options)
 
 
-def test_projector_mode_records_texts_that_collide(style):
+def test_projector_mode_records_texts_that_collide(style, drawn):
     style.set_large(True)
     fig, axes = plt.subplots(1, 2, figsize=(12, 3))
     for ax in axes:
@@ -123,28 +129,28 @@ def test_projector_mode_records_texts_that_collide(style):
         ax.legend()
         ax.set_title("short")
     _draw(fig)
-    assert projector.CLASHES[-1] == []
+    assert drawn()[-1][2] == []
     fig, axes = plt.subplots(1, 2, figsize=(12, 3))
     for ax in axes:
         ax.set_title("a_title_far_too_long_for_one_half_of_a_twelve_inch_wide_figure")   # no space to wrap at
     stray = axes[1].text(-0.8, 0.5, "stray", transform=axes[1].transAxes)    # over the left panel's plot area
     stray.set_in_layout(False)
     _draw(fig)
-    clashes = projector.CLASHES[-1]
+    clashes = drawn()[-1][2]
     assert any("overlaps text" in c and "a_title_far_too_long" in c for c in clashes), clashes
     assert any("'stray' lies over the panel" in c for c in clashes), clashes
 
 
-def test_projector_mode_records_a_plot_squeezed_too_small_to_read(style):
+def test_projector_mode_records_a_plot_squeezed_too_small_to_read(style, drawn):
     style.set_large(True)
     fig, axes = plt.subplots(1, 2, figsize=(12, 1.6), width_ratios=[1, 3])   # a 1.6-inch-high row, 12 inches wide
     axes[1].set_axis_off()                                                   # an image strip: no axis, no limit
     _draw(fig)
-    clashes = projector.CLASHES[-1]
+    clashes = drawn()[-1][2]
     assert len(clashes) == 1 and "is squeezed to" in clashes[0], clashes
 
 
-def test_projector_mode_wraps_a_title_wider_than_its_panel(style):
+def test_projector_mode_wraps_a_title_wider_than_its_panel(style, drawn):
     style.set_large(True)
     fig, axes = plt.subplots(1, 2, figsize=(12, 3))
     axes[0].set_title("a title far too long for one half of a twelve-inch wide figure, $p_{data} + p_g$ kept whole")
@@ -152,7 +158,7 @@ def test_projector_mode_wraps_a_title_wider_than_its_panel(style):
     _draw(fig)
     lines = axes[0].get_title().split("\n")
     assert len(lines) > 1 and "$p_{data} + p_g$" in axes[0].get_title(), lines
-    assert axes[1].get_title() == "short" and projector.CLASHES[-1] == []
+    assert axes[1].get_title() == "short" and drawn()[-1][2] == []
 
 
 def _legend_figure(lines: int, labelled: int = 1):
@@ -165,7 +171,7 @@ def _legend_figure(lines: int, labelled: int = 1):
     return fig, ax
 
 
-def test_projector_mode_moves_a_legend_off_a_curve(style):
+def test_projector_mode_moves_a_legend_off_a_curve(style, drawn):
     style.set_large(False)
     fig, ax = _legend_figure(1)
     fig.canvas.draw()
@@ -179,7 +185,7 @@ def test_projector_mode_moves_a_legend_off_a_curve(style):
         renderer = fig.canvas.get_renderer()
         legend = ax.get_legend().get_window_extent(renderer)
         assert not projector._covers_data(ax.get_legend(), renderer)
-        assert projector.CLASHES[-1] == [], projector.CLASHES[-1]
+        assert drawn()[-1][2] == [], drawn()[-1][2]
         found = ("right" if legend.x0 > ax.bbox.x1 else
                  "under" if legend.y1 < ax.xaxis.label.get_window_extent(renderer).y0 else "inside")
         assert found == where, (lines, labelled, found)
@@ -201,8 +207,17 @@ def test_tight_layout_runs_at_draw_time_in_projector_mode_only(style):
     plt.close(fig)
 
 
-REPORT = ("import json; from gan_lessons import projector; "
-          "print('RENDERED', json.dumps(projector.RENDERED)); print('CLASHES', json.dumps(projector.CLASHES))")
+# the lesson's kernel listens to projector mode's log from its first cell and prints what it heard at the end
+LISTEN = """import json, logging
+class _Listener(logging.Handler):
+    def emit(self, record):
+        DRAWN.append(record.drawn)
+DRAWN = []
+_log = logging.getLogger("gan_lessons.projector")
+_log.setLevel(logging.DEBUG)
+_log.propagate = False
+_log.addHandler(_Listener())"""
+REPORT = "print('DRAWN', json.dumps(DRAWN))"
 
 
 @pytest.mark.slow
@@ -215,17 +230,18 @@ def test_every_figure_of_a_lesson_is_readable_in_projector_mode(path, tmp_path):
     (a legend, an annotation), any text over a twin or inset axes, a legend over fills, bars and images, and text
     boxes that overlap by less than a quarter of the font size up and down (a box includes the font's descent, so
     a tick label just under a title or two tick labels at a corner have no ink that meets)."""
-    from gan_lessons.bench.sweep import run_one
+    from tools.bench.sweep import run_one
 
     nb = nbformat.read(path, as_version=4)
+    nb.cells.insert(0, nbformat.v4.new_code_cell(LISTEN))
     nb.cells.append(nbformat.v4.new_code_cell(REPORT))
     copy = tmp_path / path.name
     nbformat.write(nb, copy)
     result = run_one(copy, seed=0, threads=1, timeout=600,
                      extra_env={"GAN_LESSONS_QUICK": "1", "GAN_LESSONS_LARGE": "1"})
     assert result["error"] is None, f"{path.name} stopped in projector mode: {result['error']}"
-    rendered = json.loads(re.search(r"RENDERED (\[.*\])", result["text"]).group(1))
-    clashes = json.loads(re.search(r"CLASHES (\[.*\])", result["text"]).group(1))
+    heard = json.loads(re.search(r"DRAWN (\[.*\])", result["text"]).group(1))
+    rendered, clashes = [(width, smallest) for width, smallest, _ in heard], [c for _, _, c in heard]
     assert rendered, f"{path.name} drew no figure through pyplot in projector mode"
     small = [(w, s) for w, s in rendered if s < projector.PROJECTOR_PT - 1e-6]
     print(f"{path.name}: {len(rendered)} figure draws, smallest text {min(s for _, s in rendered):.1f} pt at 1280 px")

@@ -9,12 +9,14 @@ import torch
 
 matplotlib.use("Agg")
 
+from panels import panel_boxes  # noqa: E402
+
 from gan_lessons import toy_dashboard, toy_data  # noqa: E402
-from gan_lessons.toy_gan import PRESETS, Settings, ToyGAN  # noqa: E402
+from gan_lessons.toy_gan import PRESETS, ToyConfig, ToyGAN  # noqa: E402
 
 
 def _dash(**kw):
-    return toy_dashboard.Dashboard(ToyGAN(Settings(batch=32)), **kw)
+    return toy_dashboard.Dashboard(ToyGAN(ToyConfig(batch=32)), **kw)
 
 
 def _pixels(dash):
@@ -48,7 +50,7 @@ def test_train_grows_the_history_and_the_log():
 def test_d_step_changes_only_the_heatmap_panel_and_g_step_only_moves_the_points():
     """D step: D's parameters move, G's do not, the z panel is unchanged; G step: the reverse."""
     dash = _dash()
-    boxes = dash.figure.panel_boxes()
+    boxes = panel_boxes(dash.figure)
     G0 = [p.detach().clone() for p in dash.gan.G.parameters()]
     D0 = [p.detach().clone() for p in dash.gan.D.parameters()]
     img0 = _pixels(dash)
@@ -71,7 +73,7 @@ def test_half_steps_are_the_functions_gan_step_calls(monkeypatch):
     calls = []
     monkeypatch.setattr(toy_gan, "d_step", lambda *a: calls.append("D") or {"loss_D": 0.0})
     monkeypatch.setattr(toy_gan, "g_step", lambda *a: calls.append("G") or {"loss_G": 0.0})
-    gan = ToyGAN(Settings(batch=32))
+    gan = ToyGAN(ToyConfig(batch=32))
     gan.d_step(), gan.g_step()
     assert calls == ["D", "G"]
 
@@ -85,7 +87,7 @@ def test_controls_presets_speed_and_background_training():
     controls.w["lr_D"].value = 3e-3                      # a live change reaches the optimiser
     assert dash.gan.opt_D.param_groups[0]["lr"] == 3e-3
     controls.reset(PRESETS["collapsed"])
-    assert dash.gan.settings == PRESETS["collapsed"] and controls.w["lr_D"].value == PRESETS["collapsed"].lr_D
+    assert dash.gan.config == PRESETS["collapsed"] and controls.w["lr_D"].value == PRESETS["collapsed"].lr_D
     controls.half_step("D")
     assert "loss_D" in controls.status.value and dash.gan.history.steps == 0
     controls.speed.value = 5
@@ -105,7 +107,7 @@ def test_controls_presets_speed_and_background_training():
 def test_axis_limits_follow_the_data_set():
     dash = _dash()
     assert dash.lim == toy_data.view_limit("ring") and dash.figure.axes[0].get_xlim() == (-dash.lim, dash.lim)
-    dash.reset(Settings(data="grid", batch=32))
+    dash.reset(ToyConfig(data="grid", batch=32))
     assert dash.lim == toy_data.view_limit("grid") > 4        # the grid's outer modes sit at +-4
 
 

@@ -9,7 +9,7 @@ from torch import nn
 
 from gan_lessons import toy_data
 from gan_lessons.models import mlp
-from gan_lessons.toy_gan import PRESETS, Settings, StackedMLP, ToyGAN
+from gan_lessons.toy_gan import PRESETS, StackedMLP, ToyConfig, ToyGAN
 
 
 @pytest.mark.parametrize("name,n_modes", [("ring", 8), ("grid", 25)])
@@ -76,11 +76,11 @@ def test_bad_input_says_what_to_do():
     with pytest.raises(ValueError, match=r"\[N, 2\]"):
         toy_data.quality(torch.zeros(10, 3), "ring")
     with pytest.raises(ValueError, match="fix"):
-        ToyGAN(Settings(fix="magic"))
+        ToyGAN(ToyConfig(fix="magic"))
 
 
 @pytest.mark.parametrize("settings", [*PRESETS.values(),
-                                      Settings(data="grid", k=3, g_loss="saturating", batch=32)])
+                                      ToyConfig(data="grid", k=3, g_loss="saturating", batch=32)])
 def test_toy_gan_steps_give_finite_losses_and_history_length(settings):
     gan = ToyGAN(settings)
     gan.train(5, progress=False)
@@ -92,20 +92,20 @@ def test_toy_gan_steps_give_finite_losses_and_history_length(settings):
 
 
 def test_same_seed_same_numbers_whatever_the_global_rng():
-    a, b = ToyGAN(Settings(seed=3)), ToyGAN(Settings(seed=3))
+    a, b = ToyGAN(ToyConfig(seed=3)), ToyGAN(ToyConfig(seed=3))
     torch.manual_seed(0)
     ha = a.train(4, progress=False)["loss_D"]
     torch.manual_seed(123)                               # a run owns its random stream: the global one is irrelevant
     hb = b.train(4, progress=False)["loss_D"]
     assert ha == hb
-    assert ToyGAN(Settings(seed=4)).train(4, progress=False)["loss_D"] != ha   # and the seed matters
+    assert ToyGAN(ToyConfig(seed=4)).train(4, progress=False)["loss_D"] != ha   # and the seed matters
 
 
 def test_toy_gan_leaves_the_global_rng_alone():
     torch.manual_seed(0)
     expected = torch.rand(3)
     torch.manual_seed(0)
-    gan = ToyGAN(Settings(seed=7, batch=16))             # building (seeded init) ...
+    gan = ToyGAN(ToyConfig(seed=7, batch=16))             # building (seeded init) ...
     gan.train(2, progress=False)                         # ... and training draw nothing from the global stream
     torch.testing.assert_close(torch.rand(3), expected)
 
@@ -126,13 +126,13 @@ def test_view_limit_shows_every_mode():
 def test_live_changes_reach_the_optimisers():
     gan = ToyGAN()
     gan.update(lr_D=3e-3, k=4, data="grid")
-    assert gan.opt_D.param_groups[0]["lr"] == 3e-3 and gan.settings.k == 4
+    assert gan.opt_D.param_groups[0]["lr"] == 3e-3 and gan.config.k == 4
     assert gan.sample_real().abs().max() > 3            # grid points reach +-4, the ring only 2
 
 
 def test_stacked_runs_start_as_lone_runs_and_stay_independent():
-    stacked = ToyGAN(Settings(runs=2, seed=5))
-    lone = [ToyGAN(Settings(seed=5)), ToyGAN(Settings(seed=6))]
+    stacked = ToyGAN(ToyConfig(runs=2, seed=5))
+    lone = [ToyGAN(ToyConfig(seed=5)), ToyGAN(ToyConfig(seed=6))]
     z = torch.randn(7, 2)
     out = stacked.G(torch.cat([z, z])).view(2, 7, 2)
     for r in range(2):

@@ -1,10 +1,13 @@
 """The GAN step tested the way micrograd tests its gradients: tiny fixed networks and batches, every number
 compared with a hand-written formula or with autograd."""
+
+import numpy as np
 import pytest
 import torch
 from torch import nn
 
-from gan_lessons.train import G_LOSSES, discriminator_loss, gan_step, generator_loss
+from gan_lessons.models import mlp
+from gan_lessons.train import G_LOSSES, discriminator_loss, fit, gan_step, generator_loss
 
 
 def _nets(seed=0):
@@ -34,6 +37,8 @@ def _sgd_by_hand(net, loss):
 
 
 @pytest.mark.parametrize("kind", G_LOSSES)
+
+
 def test_losses_and_updates_match_the_lecture_by_hand(kind):
     G, D = _nets()
     G_ref, D_ref = _nets()
@@ -85,6 +90,8 @@ def test_each_half_moves_only_its_own_network_and_D_steps_k_times():
 
 
 @pytest.mark.parametrize("kind, expected", [("saturating", lambda d: -d), ("non-saturating", lambda d: -(1 - d))])
+
+
 def test_generator_loss_gradient_wrt_logit(kind, expected):
     """d/dlogit of log(1 - D) is -D (vanishes where D ~ 0, i.e. where G is bad); of -log D it is -(1 - D)."""
     logit = torch.linspace(-8, 8, 17, requires_grad=True)
@@ -106,3 +113,30 @@ def test_unknown_loss_names_fail_with_a_sentence():
     _, _, sample_real, sample_z = _batches()
     with pytest.raises(ValueError, match="unknown"):
         gan_step(G, D, None, None, sample_real, sample_z, g_loss="minimax")
+
+
+@pytest.mark.parametrize("g_loss", ["non-saturating", "saturating"])
+def test_a_few_gan_steps_give_a_finite_history(g_loss):
+    torch.manual_seed(0)
+    G, D = mlp(2, 2, hidden=16), mlp(2, 1, hidden=16)
+    opt_G, opt_D = torch.optim.Adam(G.parameters(), 1e-3), torch.optim.Adam(D.parameters(), 1e-3)
+    def step():
+        return gan_step(G, D, opt_G, opt_D, lambda: torch.randn(32, 2) + 3, lambda n: torch.randn(n, 2),
+                        k=2, g_loss=g_loss)
+
+    history = fit(step, 5, progress=False)
+    history = fit(step, 3, history=history, progress=False)  # running again continues
+    assert history.steps == 8 and history.stop_reason is None
+    assert all(np.isfinite(history[key]).all() for key in ("loss_D", "loss_G", "grad_G", "D_real", "D_fake"))
+
+
+def test_fit_stops_on_nan_with_a_sentence():
+    history = fit(lambda: {"loss_D": float("nan"), "loss_G": 1.0}, 5, progress=False)
+    assert history.steps == 0 and "diverged" in history.stop_reason
+
+
+def test_gan_step_rejects_unknown_loss():
+    G, D = mlp(2, 2), mlp(2, 1)
+    opt = torch.optim.Adam(G.parameters())
+    with pytest.raises(ValueError, match="g_loss"):
+        gan_step(G, D, opt, opt, lambda: torch.randn(4, 2), lambda n: torch.randn(n, 2), g_loss="wgan")

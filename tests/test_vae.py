@@ -133,3 +133,19 @@ def test_vaegan_step_updates_D_first_and_E_G_half_leaves_D_alone():
     for opt, loss, model in ((opt_E, loss_E, E0), (opt_G, loss_G, G0)):
         for g, ref in zip(opt.grads, torch.autograd.grad(loss, list(model.parameters()), retain_graph=True)):
             assert torch.allclose(g, ref, rtol=1e-4, atol=1e-6)
+
+
+def test_train_vae_is_its_config_and_leaves_the_callers_rng_alone():
+    """Same config, same weights; the global RNG is the caller's before and after (the one seeding rule)."""
+    from gan_lessons.vae import SHIPPED_VAE, SHIPPED_VAEGAN, VAEConfig, train_vae, train_vaegan
+    images = torch.rand(32, 1, 28, 28, generator=torch.Generator().manual_seed(0)) * 2 - 1
+    config = SHIPPED_VAE.but(steps=2, batch_size=8, z_dim=4)
+    state = torch.get_rng_state()
+    a, history = train_vae(images, config, progress=False)
+    assert torch.equal(state, torch.get_rng_state()), "train_vae moved the caller's RNG"
+    b, _ = train_vae(images, config, progress=False)
+    assert len(history["KL"]) == 2 and all(torch.equal(x, y) for x, y in zip(a.parameters(), b.parameters()))
+    vaegan, _ = train_vaegan(images, SHIPPED_VAEGAN.but(steps=1, batch_size=8, z_dim=4, ndf=8), progress=False)
+    assert torch.equal(state, torch.get_rng_state()) and vaegan["D"].head.in_features == 2 * 8 * 49
+    with pytest.raises(ValueError, match="gamma"):
+        VAEConfig(gamma=0)

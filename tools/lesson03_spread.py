@@ -1,6 +1,6 @@
 """The spread of lesson 03's five-seed statistics, from many independent runs instead of a few windows.
 
-    python tools/lesson03_spread.py --runs 50 [--threads 1] [--out artifacts/any_seed/lesson03_runs.json]
+    python tools/-m tools.lesson03_spread --runs 50 [--threads 1] [--out artifacts/any_seed/lesson03_runs.json]
 
 Lesson 03 trains each setting as 5 stacked runs (seeds s..s+4) and checks a statistic over them: a mean, a
 minimum or a maximum over the five. A sweep over setup seeds 0-4 sees only ten such windows, and they overlap
@@ -10,10 +10,9 @@ numbers are recorded, and every window statistic is resampled from them: 5 runs 
 100,000 times. The printout gives, per check, quantiles of the statistic and how often the lesson's limit
 would fail, so a limit is set from the statistic's own spread rather than from the runs one sweep happened
 to see. The loss-based and gradient-norm checks average over the stacked runs inside the step, so they
-cannot be split per run; their spread comes from the lesson sweep (`python -m gan_lessons.bench sweep`).
+cannot be split per run; their spread comes from the lesson sweep (`python -m tools.bench sweep`).
 """
 import argparse
-import dataclasses
 import json
 import math
 import time
@@ -32,7 +31,7 @@ REPLACED = " (replaced: a minimum or a mean that did not hold at every seed)"
 
 def per_run(gan):
     out = []
-    for r in range(gan.settings.runs):
+    for r in range(gan.config.runs):
         x = gan.samples(r)
         q = toy_data.quality(x, "ring")
         out.append({"modes": q.modes_covered, "hq": q.high_quality, "top2": toy_data.top2_share(x, "ring")})
@@ -40,7 +39,7 @@ def per_run(gan):
 
 
 def train_setting(name, runs, seed):
-    gan = ToyGAN(dataclasses.replace(PRESETS[name], runs=runs, seed=seed))
+    gan = ToyGAN(PRESETS[name].but(runs=runs, seed=seed))
     track = {}   # step -> per-run (angle, concentration, modes)
 
     def log(h):
@@ -65,7 +64,7 @@ def train_setting(name, runs, seed):
 
 
 def train_strong(runs, seed):
-    gan = ToyGAN(dataclasses.replace(PRESETS["vanilla"], k=5, runs=runs, seed=seed))
+    gan = ToyGAN(PRESETS["vanilla"].but(k=5, runs=runs, seed=seed))
     gan.train(STRONG_STEPS, progress=False)
     return per_run(gan)
 

@@ -3,7 +3,7 @@
 A lesson's exercise cell defines a function (a stub raising NotImplementedError in the student edition); the
 check cell right after it calls
 
-    my_fn = exercises.check("lesson01.log_likelihood", my_fn)
+    my_fn = exercises.assess("lesson01.log_likelihood", my_fn)
 
 which prints ONE line (correct / not done yet / a specific diagnosis) and returns the function the rest of the
 lesson should use: the student's when it is right, else the reference, so a skipped or wrong exercise never
@@ -93,7 +93,7 @@ def diagnose(ex: Exercise, candidate):
     return "it differs from the reference."  # pragma: no cover
 
 
-def check(name: str, candidate):
+def assess(name: str, candidate):
     """Print one line on `candidate` and return what the lesson should use from here on."""
     importlib.import_module(f"gan_lessons.exercises.{name.split('.')[0]}")  # registers that lesson's checkers
     if name not in REGISTRY:

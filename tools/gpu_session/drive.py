@@ -9,9 +9,9 @@ from dataclasses import asdict
 import torch
 
 import gan_lessons.digit_data as dd
-from gan_lessons.bench.dcgan import measure
 from gan_lessons.digit_gan import DCGAN, DigitGAN
 from gan_lessons.digit_metric import load_metric
+from tools.bench.dcgan import measure
 
 
 def _offline():

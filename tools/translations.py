@@ -6,7 +6,7 @@ the translated markdown cells, each stamped with a hash of the English text it w
         (the Chinese text of markdown cell 1748df67)
 
 A block whose hash no longer matches the English cell is stale: the English changed after it was translated.
-`python -m gan_lessons.editions status` lists missing and stale blocks; `... skeleton zh` appends a block (the
+`python -m tools.editions status` lists missing and stale blocks; `... skeleton zh` appends a block (the
 English text, to be replaced) for every missing cell; `... build` writes the translated notebooks.
 """
 import copy
@@ -22,7 +22,7 @@ MARK = re.compile(r"^<!-- cell (\S+) en:([0-9a-f]{12}) -->[ \t]*$", re.M)
 HEADER = ("<!-- Chinese (简体中文) markdown of notebooks/{name}, one block per markdown cell. "
           "A block starts with\n     `<!-- cell ID en:HASH -->`, HASH = the first 12 hex digits of sha256 "
           "of the English cell it translates.\n"
-          "     Rebuild with `python -m gan_lessons.editions build`; "
+          "     Rebuild with `python -m tools.editions build`; "
           "`... status` lists missing and stale blocks. -->\n")
 
 
@@ -88,7 +88,7 @@ def translate(nb, lesson: str, lang: str):
     found = problems(nb, lesson, lang, blocks)
     if found:
         raise ValueError(f"{len(found)} translation problem(s), first: {found[0]}; "
-                         f"see `python -m gan_lessons.editions status`.")
+                         f"see `python -m tools.editions status`.")
     out = copy.deepcopy(nb)
     for cell in out.cells:
         if cell.cell_type == "markdown":

@@ -1,9 +1,9 @@
 """The editions, built from the lessons in notebooks/ (the one source: English text, code, outputs, solutions).
 
-    python -m gan_lessons.editions build    # writes editions/{student,zh,zh-student}/NN_*.ipynb
-    python -m gan_lessons.editions check    # exit 1, naming the lesson, if an edition is stale
-    python -m gan_lessons.editions status   # translated cells that are missing or stale (gan_lessons.translations)
-    python -m gan_lessons.editions skeleton zh   # append a block to translate for every missing cell
+    python -m tools.editions build    # writes editions/{student,zh,zh-student}/NN_*.ipynb
+    python -m tools.editions check    # exit 1, naming the lesson, if an edition is stale
+    python -m tools.editions status   # translated cells that are missing or stale (tools.translations)
+    python -m tools.editions skeleton zh   # append a block to translate for every missing cell
 
 Editions: `student` (English, exercises as stubs), `zh` (Chinese text, solutions in place, the instructor's),
 `zh-student` (Chinese, stubs). Translated editions take their markdown from translations/LANG/ and everything
@@ -22,7 +22,7 @@ from pathlib import Path
 
 import nbformat
 
-from gan_lessons import translations
+from tools import translations
 
 REPO = Path(__file__).resolve().parent.parent
 SOURCE = REPO / "notebooks"
@@ -34,7 +34,7 @@ SOLUTION_LABEL = {"en": "<b>Solution</b> (open it after you have tried)",
                   "zh": "<b>参考答案</b>（先自己试一试，再展开）"}
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 STUB = 'raise NotImplementedError("your code here: replace this line")'
-CHECK_CALL = re.compile(r"\bexercises\.check\(")
+CHECK_CALL = re.compile(r"\bexercises\.assess\(")
 
 
 def _clear(cell):
@@ -124,7 +124,7 @@ def main(argv=None):
     elif argv == ["check"]:
         stale = build_all(write=False)
         if stale:
-            sys.exit(f"stale editions: {', '.join(stale)}: run `python -m gan_lessons.editions build`.")
+            sys.exit(f"stale editions: {', '.join(stale)}: run `python -m tools.editions build`.")
         print("every edition is in sync with notebooks/ and translations/")
     elif argv == ["status"]:
         found = translation_problems()
@@ -135,7 +135,7 @@ def main(argv=None):
             n = translations.skeleton(nbformat.read(src, as_version=4), src.name, argv[1])
             print(f"{src.name}: {n} block(s) to translate appended")
     else:
-        sys.exit("usage: python -m gan_lessons.editions {build,check,status,skeleton LANG}")
+        sys.exit("usage: python -m tools.editions {build,check,status,skeleton LANG}")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Run lessons in default mode over seeds and torch thread counts; tabulate every CHECK line they print.
 
-    python -m gan_lessons.bench sweep --seeds 0,1,2,3,4 --threads 1,2 [--jobs 2] [notebooks/03*.ipynb ...]
+    python -m tools.bench sweep --seeds 0,1,2,3,4 --threads 1,2 [--jobs 2] [notebooks/03*.ipynb ...]
 
 Each run executes a copy of the notebook (the committed file is never touched) with GAN_LESSONS_SEED and
 GAN_LESSONS_THREADS set. The table has one row per check and one column per (seed, threads): the value the
@@ -56,7 +56,7 @@ def run_one(path: Path, seed: int, threads: int, timeout: int, extra_env: dict) 
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m gan_lessons.bench sweep", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m tools.bench sweep", description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", help="default: every notebooks/NN_*.ipynb")
     parser.add_argument("--seeds", default="0,1,2,3,4")
     parser.add_argument("--threads", default="1,2")

@@ -1,4 +1,6 @@
-"""exploration harness (the _aug shift was this harness's before models.RandomShift; rows after it use DigitConfig's d_shift/beta2): python x.py '{"batch_size":128,...,"_sn":1}' STEPS SEED THREADS [speed]"""
+"""The DCGAN search harness behind artifacts/dcgan_bench/ (the rows of its README), kept as it ran.
+
+exploration harness (the _aug shift was this harness's before models.RandomShift; rows after it use DigitConfig's d_shift/beta2): python -m tools.bench.search_harness '{"batch_size":128,...,"_sn":1}' STEPS SEED THREADS [speed]"""
 import json, sys, time, copy
 import torch
 from torch import nn

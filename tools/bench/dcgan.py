@@ -1,4 +1,4 @@
-"""`python -m gan_lessons.bench dcgan --seconds 120 --out DIR`: lesson 04's DCGAN from scratch, timed.
+"""`python -m tools.bench dcgan --seconds 120 --out DIR`: lesson 04's DCGAN from scratch, timed.
 
 Trains a DigitGAN with the lesson's defaults for a wall-clock budget (or a fixed --steps count), prints
 images/s and the digit metric at 1/4, 1/2 and all of the budget (30, 60 and 120 s for --seconds 120), and
@@ -38,7 +38,7 @@ def _yes_no(text):
 
 
 def parse(argv):
-    p = argparse.ArgumentParser(prog="python -m gan_lessons.bench dcgan", description=__doc__.split("\n\n")[0])
+    p = argparse.ArgumentParser(prog="python -m tools.bench dcgan", description=__doc__.split("\n\n")[0])
     p.add_argument("--seconds", type=float, default=120.0, help="training wall-clock budget (default 120)")
     p.add_argument("--steps", type=int, default=None, help="train exactly this many steps instead (deterministic)")
     p.add_argument("--out", type=Path, default=Path("bench_out/dcgan"), help="folder for samples.pt/.png")

@@ -1,4 +1,4 @@
-"""`python -m gan_lessons.bench dashboard`: train the ring with the dashboard drawing off-screen, print the rates.
+"""`python -m tools.bench dashboard`: train the ring with the dashboard drawing off-screen, print the rates.
 
 Steps/s counts every step over the whole wall time, drawing included (what a projected session feels).
 """
@@ -11,7 +11,7 @@ matplotlib.use("Agg")  # off-screen: no display needed
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m gan_lessons.bench dashboard", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m tools.bench dashboard", description=__doc__)
     parser.add_argument("--steps", type=int, default=6000, help="training steps (default 6000)")
     parser.add_argument("--preset", default="packed", help="vanilla, collapsed or packed (default packed)")
     parser.add_argument("--data", default="ring", help="ring or grid (default ring)")
@@ -21,7 +21,6 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
 
-    import dataclasses
 
     import torch
 
@@ -31,8 +30,8 @@ def main(argv=None):
     if args.preset not in PRESETS:
         raise SystemExit(f"--preset {args.preset!r} is unknown: use one of {', '.join(PRESETS)}.")
     torch.set_num_threads(args.threads)
-    settings = dataclasses.replace(PRESETS[args.preset], data=args.data, seed=args.seed)
-    dash = toy_dashboard.Dashboard(ToyGAN(settings))
+    config = PRESETS[args.preset].but(data=args.data, seed=args.seed)
+    dash = toy_dashboard.Dashboard(ToyGAN(config))
     fps = args.fps or toy_dashboard.FPS
 
     # one redraw alone, for the record
@@ -47,7 +46,7 @@ def main(argv=None):
     steps = history.steps - steps0
     wall, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     q = dash.gan.quality()
-    print(f"dashboard bench: {args.data}, preset {args.preset}, {settings.k=}, {torch.get_num_threads()} thread(s), "
+    print(f"dashboard bench: {args.data}, preset {args.preset}, {config.k=}, {torch.get_num_threads()} thread(s), "
           f"{wall:.1f} s")
     print(f"one redraw: {draw_ms:.0f} ms")
     print(f"training steps/s (drawing included): {steps / wall:.0f}")

@@ -1,4 +1,4 @@
-"""Dispatch `python -m gan_lessons.bench NAME [options]` to gan_lessons/bench/NAME.py's main(argv)."""
+"""Dispatch `python -m tools.bench NAME [options]` to tools/bench/NAME.py's main(argv)."""
 import importlib
 import sys
 
@@ -8,9 +8,9 @@ BENCHES = ("dashboard", "dcgan", "sweep")
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     if not argv or argv[0] not in BENCHES:
-        sys.exit(f"usage: python -m gan_lessons.bench {{{','.join(BENCHES)}}} [options]  "
+        sys.exit(f"usage: python -m tools.bench {{{','.join(BENCHES)}}} [options]  "
                  f"(--help after the name for options)")
-    importlib.import_module(f"gan_lessons.bench.{argv[0]}").main(argv[1:])
+    importlib.import_module(f"tools.bench.{argv[0]}").main(argv[1:])
 
 
 if __name__ == "__main__":

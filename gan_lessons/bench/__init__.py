@@ -1,1 +1,0 @@
-"""Benchmarks that print numbers: `python -m gan_lessons.bench dashboard` and `python -m gan_lessons.bench dcgan`."""
