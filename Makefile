@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.gan-lessons-installed
 NEED_GB ?= 8
 
-.PHONY: lab editions test test-quick unit lint sweep setup clean-venv
+.PHONY: lab editions test test-quick test-rest unit lint sweep setup clean-venv
 
 setup: $(STAMP)
 
@@ -40,17 +40,28 @@ lab: setup
 editions: setup
 	$(PY) -m tools.editions build
 
+# Two pytest-xdist workers (the course machines have 2 cores), a file to a worker (--dist loadfile): a notebook's
+# nbval cells share one kernel and run in order, the browser test starts one JupyterLab server and the install test
+# builds one wheel (module fixtures), so each file must stay on one worker.
+XDIST := -n 2 --dist loadfile
+UNIT  := -m "not browser and not slow"
+
 # Everything, with the lessons in default mode (what students run): unit tests, nbval, the browser test, and
 # tests/test_install.py (a wheel in throwaway venvs; lessons outside the checkout, with ipywidgets 7.7.1 from PyPI).
 test: setup
-	$(PY) -m pytest -v
+	$(PY) -m pytest -v $(XDIST)
 
 # The developers' fast loops: lessons in quick mode; or no notebooks and no browser at all.
 test-quick: setup
-	GAN_LESSONS_QUICK=1 $(PY) -m pytest -v
+	GAN_LESSONS_QUICK=1 $(PY) -m pytest -v $(XDIST)
 
 unit: setup
-	$(PY) -m pytest -q -n 2 tests -m "not browser and not slow"
+	$(PY) -m pytest -q -n 2 tests $(UNIT)
+
+# What `make unit` leaves out (the notebooks, slow runs, the browser): `make unit test-rest` is `make test`, each
+# test once (.ci/run calls them so).
+test-rest: setup
+	$(PY) -m pytest -v $(XDIST) -m "browser or slow"
 
 lint: setup
 	$(VENV)/bin/ruff check gan_lessons tests tools

@@ -1,4 +1,9 @@
-"""A dry run of `python -m tools.bench dcgan`: right files, right shapes, same steps -> same numbers."""
+"""A dry run of `python -m tools.bench dcgan`: right files, right shapes, same steps -> same numbers.
+
+A wall-clock budget is tested on a step clock: DigitGAN's training clock reads 1/8 s more at each call, so every
+step takes 1/8 s of "training time" whatever the machine, and a budget in seconds is a known number of steps."""
+from types import SimpleNamespace
+
 import pytest
 import torch
 
@@ -7,14 +12,25 @@ from gan_lessons.models import DCGANGenerator
 from tools.bench.__main__ import main as dispatch
 from tools.bench.dcgan import config_of, main, parse
 
+STEP_SECONDS = 0.125
 
-def test_seconds_budget_writes_samples(tmp_path, capsys):
+
+@pytest.fixture
+def step_clock(monkeypatch):
+    """DigitGAN.step reads the clock before and after: each step counts STEP_SECONDS of training."""
+    from gan_lessons import digit_gan
+    ticks = iter(range(10**9))
+    monkeypatch.setattr(digit_gan, "time", SimpleNamespace(perf_counter=lambda: STEP_SECONDS * next(ticks)))
+
+
+def test_seconds_budget_writes_samples(tmp_path, capsys, step_clock):
     dispatch(["dcgan", "--seconds", "1", "--out", str(tmp_path)])
     samples = torch.load(tmp_path / "samples.pt", weights_only=True)
     assert samples.shape == (2000, 1, 28, 28) and samples.dtype == torch.float32
     assert torch.isfinite(samples).all() and 0 <= samples.min() and samples.max() <= 1
     assert (tmp_path / "samples.png").stat().st_size > 0
-    assert "img/s" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "img/s" in out and "trained 8 steps in 1.0 s" in out     # 1 s of training at 1/8 s a step
 
 
 def test_same_steps_same_numbers_and_saved_weights_load(tmp_path):
@@ -54,13 +70,15 @@ def test_bench_options_are_the_config_fields():
     assert all(hasattr(args, f.name) for f in fields(DigitConfig) if f.name != "kind")
 
 
-def test_keep_best_saves_the_lowest_fd_point_and_curve_adds_marks(tmp_path, capsys):
-    runs = main(["--seconds", "0.6", "--curve", "0.2", "--out", str(tmp_path), "--save", str(tmp_path / "g.pt"),
+def test_keep_best_saves_the_lowest_fd_point_and_curve_adds_marks(tmp_path, capsys, step_clock):
+    runs = main(["--seconds", "1", "--curve", "0.25", "--out", str(tmp_path), "--save", str(tmp_path / "g.pt"),
                  "--keep-best"])
     rows = runs[0][0]
     out = capsys.readouterr().out
     best_label = min(rows, key=lambda k: rows[k]["fd"])
-    assert len(rows) >= 4, "--curve 0.2 over 0.6 s should add marks to the three budget fractions"
+    # the budget's fractions (0.25, 0.5, 1 s) and the curve's marks (0.25, 0.5, 0.75, 1 s), at 1/8 s a step
+    assert {label.strip(): row["steps"] for label, row in rows.items()} == {"0.2 s": 2, "0.5 s": 4, "0.8 s": 6,
+                                                                            "1.0 s": 8}
     assert f"keeping G as it was at {best_label.strip()}" in out
     G = checkpoints.load(DCGANGenerator(64, ngf=16), tmp_path / "g.pt")
     assert G(torch.zeros(2, 64)).shape == (2, 1, 28, 28)

@@ -1,7 +1,5 @@
 """The dashboard by job: a figure that only draws, a metric log, a controller whose half-steps are train.d_step and
-train.g_step, and controls whose widgets reach the GAN."""
-import asyncio
-
+train.g_step (its widgets: tests/test_toy_controls.py)."""
 import matplotlib
 import numpy as np
 import pytest
@@ -12,7 +10,7 @@ matplotlib.use("Agg")
 from panels import panel_boxes  # noqa: E402
 
 from gan_lessons import toy_dashboard, toy_data  # noqa: E402
-from gan_lessons.toy_gan import PRESETS, ToyConfig, ToyGAN  # noqa: E402
+from gan_lessons.toy_gan import ToyConfig, ToyGAN  # noqa: E402
 
 
 def _dash(**kw):
@@ -76,32 +74,6 @@ def test_half_steps_are_the_functions_gan_step_calls(monkeypatch):
     gan = ToyGAN(ToyConfig(batch=32))
     gan.d_step(), gan.g_step()
     assert calls == ["D", "G"]
-
-
-def test_controls_presets_speed_and_background_training():
-    from gan_lessons.toy_controls import Controls
-    dash = _dash()
-    controls = Controls(dash)
-    descriptions = [w.description for w in controls.w.values()] + [controls.speed.description]
-    assert len(set(descriptions)) == len(descriptions)   # the browser test finds widgets by description
-    controls.w["lr_D"].value = 3e-3                      # a live change reaches the optimiser
-    assert dash.gan.opt_D.param_groups[0]["lr"] == 3e-3
-    controls.reset(PRESETS["collapsed"])
-    assert dash.gan.config == PRESETS["collapsed"] and controls.w["lr_D"].value == PRESETS["collapsed"].lr_D
-    controls.half_step("D")
-    assert "loss_D" in controls.status.value and dash.gan.history.steps == 0
-    controls.speed.value = 5
-
-    async def train_a_little():
-        controls.start()
-        await asyncio.sleep(1.0)
-        controls.pause()
-        await asyncio.sleep(0.05)
-
-    asyncio.run(train_a_little())
-    trained = dash.gan.history.steps
-    assert trained > 0 and trained % 5 == 0 and "paused" in controls.status.value
-    assert controls.box.children[0] is controls.image and controls.image.value == dash.png()
 
 
 def test_axis_limits_follow_the_data_set():

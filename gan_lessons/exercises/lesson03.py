@@ -1,5 +1,6 @@
-"""Lesson 03's exercises: the D half and the G half of the GAN step (checked against `gan_step`: same losses,
-same updated parameters), and the modes-covered metric of the 2D toys."""
+"""Lesson 03's exercises: the D half and the G half of the GAN step (checked against `train.gan_step` in
+tests/test_exercises.py: the two halves in turn give its losses and updated parameters), and the modes-covered
+metric of the 2D toys (checked there against `toy_data.quality`)."""
 import copy
 
 import torch
