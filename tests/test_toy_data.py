@@ -78,3 +78,21 @@ def test_view_limit_shows_every_mode():
     for name in toy_data.DATASETS:
         lim = toy_data.view_limit(name)
         assert toy_data.modes(name).abs().max() + 0.5 < lim < toy_data.modes(name).abs().max() + 1
+
+
+def test_top2_share_tells_a_bunch_from_the_whole_ring():
+    gen = torch.Generator().manual_seed(0)
+    real = toy_data.sample("ring", 4000, generator=gen)
+    assert abs(toy_data.top2_share(real, "ring") - 2 / 8) < 0.03          # 8 equal modes: the top two hold a quarter
+    between = (toy_data.modes("ring")[0] + toy_data.modes("ring")[1]) / 2  # a bunch between two neighbours
+    bunch = between + 0.05 * torch.randn(500, 2, generator=gen)
+    assert toy_data.top2_share(bunch, "ring") == 1.0
+
+
+def test_mean_direction_gives_the_angle_and_how_concentrated_the_points_are():
+    angle = 0.7
+    points = torch.tensor([[math.cos(angle), math.sin(angle)]]) * torch.tensor([[1.0], [2.0], [3.0]])
+    got_angle, concentration = toy_data.mean_direction(points)
+    assert got_angle == pytest.approx(angle) and concentration == pytest.approx(1.0)
+    ring = toy_data.sample("ring", 8000, generator=torch.Generator().manual_seed(1))
+    assert toy_data.mean_direction(ring)[1] < 0.05                          # spread round the ring: no direction
