@@ -31,7 +31,10 @@ def run_one(path: Path, seed: int, threads: int, timeout: int, extra_env: dict) 
     for cell in nb.cells:   # a run that stops early must not report the committed run's checks as its own
         if cell.cell_type == "code":
             cell.outputs = []
+    # OMP_WAIT_POLICY=PASSIVE: with runs sharing the CPU, 2-thread torch spun its idle thread and a toy step took
+    # 20 times longer (lesson 03); a waiting policy changes no result, only how an idle thread waits
     env = dict(os.environ, GAN_LESSONS_SEED=str(seed), GAN_LESSONS_THREADS=str(threads), **extra_env)
+    env.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     if "GAN_LESSONS_QUICK" not in extra_env:
         env.pop("GAN_LESSONS_QUICK", None)
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", store_widget_state=False,
