@@ -8,13 +8,15 @@ runs) also carry `_tail`: their 0.1 % and 99.9 % quantiles, resampled from 40 in
 (tools/lesson03_spread.py --record). The sweep writes the table: `python -m tools.bench sweep --record
 notebooks/check_spread.json`.
 
-The test fails when a limit sits within 3 standard deviations of its tuning runs' mean, when any measured run
+The test fails when a limit sits within 3 standard deviations of its tuning runs' mean (in log10 for a check the
+table marks `"_scale": "log"`, a positive ratio spread over orders of magnitude), when any measured run
 (tuned or not) failed it, when a resampled tail crosses it, or when a lesson prints a check the table has never
 measured (a new or reworded check needs its sweep). A p-value is the one exception to the spread rule: when its
 claim holds it is uniform (or larger), so its limit alone bounds how often a true claim fails; it is held to at
 most 0.001.
 """
 import json
+import math
 import re
 import statistics
 from pathlib import Path
@@ -81,9 +83,13 @@ def problems(claim, lims, runs: dict) -> list:
         # a p-value is uniform on [0, 1] when the claim holds: its limit alone sets how often a true claim fails
         return out + [f"{claim!r}: a p-value limit of {b:g} fails a true claim in more than 1 run of 1,000"
                       for op, b in lims if op in (">", ">=") and b > P_VALUE_LIMIT]
-    mean, sd = statistics.fmean(tuned), statistics.stdev(tuned)
+    # a check marked "_scale": "log" (a ratio of gradient norms, spread over orders of magnitude) is judged in log10
+    log = runs.get("_scale") == "log"
+    scale = (lambda v: math.log10(v)) if log else (lambda v: v)
+    mean, sd = statistics.fmean(map(scale, tuned)), statistics.stdev(map(scale, tuned))
     for op, bound in lims:
         edge = mean + SIGMAS * sd if op in ("<", "<=") else mean - SIGMAS * sd
+        edge = 10 ** edge if log else edge
         if not OPS[op.rstrip("=") + "="](edge, bound):
             out.append(f"{claim!r}: limit {op} {bound:g} sits within {SIGMAS} sd of the tuning runs "
                        f"(mean {mean:.4g}, sd {sd:.3g}, so {SIGMAS} sd reach {edge:.4g})")
@@ -122,6 +128,8 @@ def test_the_rule_catches_a_limit_tuned_to_one_run():
     runs["_tail"] = {"0.1%": "0.79", "99.9%": "0.89"}                # the resampled tail crosses the limit
     assert any("tail" in p for p in problems("packed runs", [(">=", 0.8)], runs))
     assert problems("new check", [("<", 1.0)], {})                   # never measured
+    ratios = {r: str(10.0 ** (1 + i % 3)) for i, r in enumerate(TUNING + UNTUNED)} | {"_scale": "log"}  # 10 .. 1000
+    assert problems("gradient ratio", [(">", 5)], ratios) and not problems("gradient ratio", [(">", 0.1)], ratios)
     uniform = {r: str(0.05 + 0.1 * i) for i, r in enumerate(TUNING + UNTUNED)}
     assert problems("KS p-value, samples vs data", [(">", 0.01)], uniform)
     assert not problems("KS p-value, samples vs data", [(">", 0.001)], uniform)
