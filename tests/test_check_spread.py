@@ -58,12 +58,6 @@ def committed_checks(path: Path):
     return [(m.group(1), limits(m.group(3))) for m in map(LINE.match, committed_lines(path)) if m]
 
 
-def number(value: str) -> float:
-    if value.startswith("FAIL"):
-        raise AssertionError(f"a measured run failed this check: {value}")
-    return float(value)
-
-
 def problems(claim, lims, runs: dict) -> list:
     """What is wrong with one check's limits against its measured runs (an empty list: nothing)."""
     missing = [r for r in TUNING + UNTUNED if r not in runs]
@@ -92,7 +86,7 @@ def problems(claim, lims, runs: dict) -> list:
         edge = 10 ** edge if log else edge
         if not OPS[op.rstrip("=") + "="](edge, bound):
             out.append(f"{claim!r}: limit {op} {bound:g} sits within {SIGMAS} sd of the tuning runs "
-                       f"(mean {mean:.4g}, sd {sd:.3g}, so {SIGMAS} sd reach {edge:.4g})")
+                       f"({'log10 ' if log else ''}mean {mean:.4g}, sd {sd:.3g}, so {SIGMAS} sd reach {edge:.4g})")
         if "_tail" in runs:
             tail = runs["_tail"]["99.9%" if op in ("<", "<=") else "0.1%"]
             if not OPS[op](float(tail), bound):
